@@ -1,0 +1,391 @@
+"""The I/O-free core shared by both clients: configuration, request building, validation
+of inputs, and parsing of responses.
+
+The clients in ``_client`` and the resource in ``_images`` only add the I/O around these
+functions, so everything that decides *what* is sent or *what* a response means lives here
+once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from ._retry import RetryConfig
+from ._version import __version__
+from .errors import ParameterError, ResponseValidationError, error_from_response
+
+if TYPE_CHECKING:
+    import pydantic
+
+    from ._inputs import InputReference
+
+T = TypeVar("T", bound="pydantic.BaseModel")
+
+DEFAULT_SERVER_URL = "https://openrouter.ai/api/v1"
+DEFAULT_TIMEOUT_MS = 300_000
+"""Five minutes: slow image models take one or two minutes to answer a buffered call."""
+CONNECT_TIMEOUT_S = 10.0
+"""A connection that takes longer than this is not going to work: fail (or retry) early."""
+USER_AGENT = f"openrouter-python/{__version__} (images; httpx {httpx.__version__})"
+_ENV_HEADERS = (
+    ("http_referer", "HTTP-Referer", "OPENROUTER_HTTP_REFERER"),
+    ("x_open_router_title", "X-OpenRouter-Title", "OPENROUTER_X_OPEN_ROUTER_TITLE"),
+    ("x_open_router_categories", "X-OpenRouter-Categories", "OPENROUTER_X_OPEN_ROUTER_CATEGORIES"),
+)
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """Everything needed to send one call, computed before any I/O."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str]
+    json: Any
+    timeout: httpx.Timeout
+    retry: RetryConfig | None
+    stream: bool
+    idempotent: bool
+
+
+def make_timeout(timeout_ms: int | float | None, param: str = "timeout_ms") -> httpx.Timeout:
+    """The httpx timeout for ``timeout_ms``: every phase gets it, connecting at most 10 s."""
+    if timeout_ms is None:
+        timeout_ms = DEFAULT_TIMEOUT_MS
+    if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, (int, float)) or timeout_ms <= 0:
+        raise ParameterError(
+            param, f"must be a positive number of milliseconds, got {timeout_ms!r}"
+        )
+    seconds = timeout_ms / 1000
+    return httpx.Timeout(seconds, connect=min(seconds, CONNECT_TIMEOUT_S))
+
+
+def _check_url(url: str, param: str) -> str:
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise ParameterError(param, f"must be an http:// or https:// URL, got {url!r}")
+    return url.rstrip("/")
+
+
+class Config:
+    """The settings a client is created with, resolved once (arguments, then environment)."""
+
+    def __init__(
+        self,
+        api_key: str | Callable[[], str] | None,
+        *,
+        http_referer: str | None,
+        x_open_router_title: str | None,
+        x_open_router_categories: str | None,
+        server_url: str | None,
+        server: str | None,
+        retry_config: RetryConfig | None,
+        timeout_ms: int | None,
+        debug_logger: logging.Logger | None,
+    ) -> None:
+        if api_key is None:
+            api_key = os.environ.get("OPENROUTER_API_KEY") or None
+        if not api_key or not (isinstance(api_key, str) or callable(api_key)):
+            raise ParameterError(
+                "api_key",
+                "no API key given. Pass api_key='sk-or-...' to the client or set the "
+                "OPENROUTER_API_KEY environment variable (keys: https://openrouter.ai/keys)",
+            )
+        if server not in (None, "production"):
+            raise ParameterError("server", f"the only server is 'production', got {server!r}")
+        self.api_key = api_key
+        self.server_url = _check_url(
+            server_url or os.environ.get("OPENROUTER_BASE_URL") or DEFAULT_SERVER_URL,
+            "server_url",
+        )
+        if retry_config is not None and not isinstance(retry_config, RetryConfig):
+            raise ParameterError("retry_config", "must be an openrouter.utils.RetryConfig")
+        self.retry_config = retry_config
+        self.timeout = make_timeout(timeout_ms)
+        self.logger = debug_logger or logging.getLogger("openrouter")
+        given = {
+            "http_referer": http_referer,
+            "x_open_router_title": x_open_router_title,
+            "x_open_router_categories": x_open_router_categories,
+        }
+        self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+        for name, header, env in _ENV_HEADERS:
+            value = given[name] or os.environ.get(env)
+            if value:
+                self.headers[header] = value
+        if isinstance(api_key, str):
+            self.headers["Authorization"] = f"Bearer {api_key}"
+
+    @property
+    def secret(self) -> str | None:
+        """The key as a string, for redaction (``None`` for a key provider not yet called)."""
+        return self.api_key if isinstance(self.api_key, str) else None
+
+    def spec(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        stream: bool = False,
+        http_referer: str | None = None,
+        x_open_router_title: str | None = None,
+        x_open_router_categories: str | None = None,
+        retries: RetryConfig | None = None,
+        server_url: str | None = None,
+        timeout_ms: int | None = None,
+        http_headers: Mapping[str, str] | None = None,
+    ) -> RequestSpec:
+        """Build the request of one call from the client settings and the call's overrides."""
+        headers: Mapping[str, str] = self.headers
+        if (
+            stream
+            or http_referer
+            or x_open_router_title
+            or x_open_router_categories
+            or http_headers
+            or not isinstance(self.api_key, str)
+        ):
+            merged = dict(self.headers)
+            if stream:
+                merged["Accept"] = "text/event-stream"
+            for header, value in (
+                ("HTTP-Referer", http_referer),
+                ("X-OpenRouter-Title", x_open_router_title),
+                ("X-OpenRouter-Categories", x_open_router_categories),
+            ):
+                if value:
+                    merged[header] = value
+            if not isinstance(self.api_key, str):
+                merged["Authorization"] = f"Bearer {self.api_key()}"
+            if http_headers:
+                merged.update(http_headers)
+            headers = merged
+        if retries is not None and not isinstance(retries, RetryConfig):
+            raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
+        base = _check_url(server_url, "server_url") if server_url else self.server_url
+        return RequestSpec(
+            method=method,
+            url=base + path,
+            headers=headers,
+            json=json,
+            timeout=self.timeout if timeout_ms is None else make_timeout(timeout_ms),
+            retry=retries if retries is not None else self.retry_config,
+            stream=stream,
+            idempotent=method == "GET",
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Inputs
+
+_GENERATE_FIELDS = (
+    "model",
+    "prompt",
+    "aspect_ratio",
+    "background",
+    "input_references",
+    "n",
+    "output_compression",
+    "output_format",
+    "provider",
+    "quality",
+    "resolution",
+    "seed",
+    "session_id",
+    "size",
+    "stream",
+    "trace",
+    "user",
+)
+CALL_OPTIONS = (
+    "http_referer",
+    "x_open_router_title",
+    "x_open_router_categories",
+    "retries",
+    "server_url",
+    "timeout_ms",
+    "http_headers",
+)
+
+
+def generate_spec(config: Config, args: Mapping[str, Any]) -> RequestSpec:
+    """Validate the arguments of ``images.generate`` and build its request.
+
+    ``args`` holds the method's arguments by name. Every problem raises
+    :class:`~openrouter.errors.ParameterError` naming the parameter, before anything is sent.
+    """
+    body = generate_body({k: args[k] for k in _GENERATE_FIELDS})
+    return config.spec(
+        "POST",
+        "/images",
+        json=body,
+        stream=bool(args["stream"]),
+        **{k: args[k] for k in CALL_OPTIONS},
+    )
+
+
+def _check_str(name: str, value: Any, *, non_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ParameterError(name, f"must be a string, got {type(value).__name__}")
+    if non_empty and not value.strip():
+        raise ParameterError(name, "must be a non-empty string")
+    return value
+
+
+def _check_int(name: str, value: Any, low: int | None = None, high: int | None = None) -> int:
+    bounds = f" from {low} to {high}" if low is not None else ""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParameterError(name, f"must be an integer{bounds}, got {value!r}")
+    if low is not None and high is not None and not low <= value <= high:
+        raise ParameterError(name, f"must be an integer{bounds}, got {value}")
+    return value
+
+
+_ENUMS = {
+    "aspect_ratio": "ImageGenerationRequestAspectRatio",
+    "background": "ImageGenerationRequestBackground",
+    "output_format": "ImageGenerationRequestOutputFormat",
+    "quality": "ImageGenerationRequestQuality",
+    "resolution": "ImageGenerationRequestResolution",
+}
+
+
+def _check_enum(name: str, value: Any) -> str:
+    # Values outside the spec's list are sent as they are: the API adds values over time,
+    # and it answers an unsupported one with a 400 that names it.
+    if not isinstance(value, str) or not value:
+        from typing import get_args
+
+        from . import components
+
+        allowed = ", ".join(repr(v) for v in get_args(getattr(components, _ENUMS[name])))
+        raise ParameterError(name, f"must be one of {allowed}; got {value!r}")
+    return value
+
+
+def _dump_model(name: str, value: Any, model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    """A model or a dict as wire JSON with only what the caller set (never invented nulls)."""
+    from pydantic import ValidationError
+
+    try:
+        validated = value if isinstance(value, model) else model.model_validate(value)
+    except ValidationError as exc:
+        raise ParameterError(name, _first_error(exc)) from None
+    return validated.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def generate_body(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON body of ``POST /images``: wire names, unset fields omitted."""
+    body: dict[str, Any] = {
+        "model": _check_str("model", args["model"], non_empty=True),
+        "prompt": _check_str("prompt", args["prompt"], non_empty=True),
+    }
+    for name in _GENERATE_FIELDS[2:]:
+        value = args[name]
+        if value is None:
+            continue
+        if name in _ENUMS:
+            value = _check_enum(name, value)
+        elif name == "n":
+            value = _check_int(name, value, 1, 10)
+        elif name == "output_compression":
+            value = _check_int(name, value, 0, 100)
+        elif name == "seed":
+            value = _check_int(name, value)
+        elif name == "session_id":
+            if len(_check_str(name, value)) > 256:
+                raise ParameterError(name, f"must be at most 256 characters, got {len(value)}")
+        elif name in ("size", "user"):
+            value = _check_str(name, value)
+        elif name == "stream":
+            if not isinstance(value, bool):
+                raise ParameterError(name, f"must be True or False, got {value!r}")
+        elif name == "input_references":
+            value = _input_references(value)
+        else:  # provider, trace
+            from . import components
+
+            model = (
+                components.ImageGenerationProviderPreferences
+                if name == "provider"
+                else components.TraceConfig
+            )
+            value = _dump_model(name, value, model)
+        body[name] = value
+    return body
+
+
+def _input_references(value: Any) -> list[dict[str, Any]]:
+    from ._inputs import as_content_part
+
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise ParameterError(
+            "input_references",
+            "must be a list of images (URLs, data URLs, file paths, bytes, "
+            f"ContentPartImage or dicts), got {type(value).__name__}",
+        )
+    items: list[InputReference] = list(value)
+    if len(items) > 16:
+        raise ParameterError("input_references", f"at most 16 images allowed, got {len(items)}")
+    return [as_content_part(item, f"input_references[{i}]") for i, item in enumerate(items)]
+
+
+def endpoints_path(author: Any, slug: Any) -> str:
+    """``/images/models/{author}/{slug}/endpoints`` with both parts URL-quoted."""
+    author = _check_str("author", author, non_empty=True)
+    slug = _check_str("slug", slug, non_empty=True)
+    return f"/images/models/{quote(author, safe='')}/{quote(slug, safe='')}/endpoints"
+
+
+# --------------------------------------------------------------------------------------
+# Responses
+
+
+def _first_error(exc: Exception) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
+        return f"{where}: {first.get('msg')}"
+    return str(exc)
+
+
+def is_success(response: httpx.Response) -> bool:
+    """2XX: anything else is raised as an error."""
+    return 200 <= response.status_code < 300
+
+
+def is_event_stream(response: httpx.Response) -> bool:
+    """Whether the response is an SSE stream (as opposed to a buffered JSON answer)."""
+    return "text/event-stream" in response.headers.get("content-type", "")
+
+
+def raise_for_status(response: httpx.Response, secret: str | None) -> None:
+    """Raise the typed error of a non-2XX response (its body must have been read)."""
+    if not is_success(response):
+        raise error_from_response(response, secret)
+
+
+def parse_json(response: httpx.Response, model: type[T], secret: str | None = None) -> T:
+    """Parse a read response into ``model``, or raise the matching typed error."""
+    from pydantic import ValidationError
+
+    raise_for_status(response, secret)
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError as exc:
+        content_type = response.headers.get("content-type", "") or "no content type"
+        raise ResponseValidationError(
+            f"HTTP {response.status_code} response ({content_type}) is not a valid "
+            f"{model.__name__}: {_first_error(exc)}",
+            response,
+            response.content[:2000].decode("utf-8", "replace"),
+            exc,
+        ) from exc

@@ -1,0 +1,196 @@
+"""Retry configuration and the pure decisions of the retry loop: whether, and how long.
+
+Nothing here does I/O or sleeps; ``_transport`` drives these decisions for both clients.
+
+The default policy is deliberate, because an image generation costs money:
+
+* retry 429 and every 5XX (524 and 529 included), and connection failures (the request
+  could not be sent, or the connection dropped before the response was complete);
+* never retry any other 4XX, and never retry a read timeout of ``POST /images``: a
+  generation that is merely slow may still be running, and billed, upstream;
+* exponential backoff (0.5 s, 1 s, 2 s, 4 s, capped at 8 s) plus up to 25 % jitter, and no
+  new attempt once 30 s have passed since the first one;
+* a ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` header replaces the backoff;
+  when it asks for more time than the budget has left, the error is raised at once;
+* a stream is retried only until its response headers arrive, never once events flow.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from .errors import ParameterError
+
+__all__ = ["BackoffStrategy", "RetryConfig"]
+
+
+@dataclass
+class BackoffStrategy:
+    """Exponential backoff, all times in milliseconds (the official SDK's meaning).
+
+    The n-th retry waits ``initial_interval * exponent ** n`` capped at ``max_interval``,
+    plus a random jitter of up to ``jitter_ms`` (default: a quarter of that interval).
+    No retry starts once ``max_elapsed_time`` has passed since the first attempt.
+    """
+
+    initial_interval: int
+    max_interval: int
+    exponent: float
+    max_elapsed_time: int
+    jitter_ms: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("initial_interval", "max_interval", "max_elapsed_time", "jitter_ms"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, (int, float)) or value < 0):
+                raise ParameterError(name, f"must be a number of milliseconds >= 0, got {value!r}")
+        if not isinstance(self.exponent, (int, float)) or self.exponent < 1:
+            raise ParameterError("exponent", f"must be a number >= 1, got {self.exponent!r}")
+
+
+DEFAULT_BACKOFF = BackoffStrategy(
+    initial_interval=500, max_interval=8_000, exponent=2.0, max_elapsed_time=30_000
+)
+"""The default backoff: 0.5 s doubling up to 8 s, no new attempt after 30 s."""
+
+
+@dataclass
+class RetryConfig:
+    """When and how to retry a failed request.
+
+    Args:
+        strategy: ``"backoff"`` to retry, ``"none"`` to never retry.
+        backoff: The waits between attempts.
+        retry_connection_errors: Also retry when the connection fails or drops.
+        status_codes_override: Statuses to retry instead of the default ``["429", "5XX"]``;
+            entries are codes (``"503"``) or ranges (``"5XX"``).
+    """
+
+    strategy: str
+    backoff: BackoffStrategy = field(default_factory=lambda: DEFAULT_BACKOFF)
+    retry_connection_errors: bool = True
+    status_codes_override: list[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.strategy not in ("backoff", "none"):
+            raise ParameterError("strategy", f"must be 'backoff' or 'none', got {self.strategy!r}")
+        if self.status_codes_override is not None:
+            for code in self.status_codes_override:
+                _parse_status_pattern(code)
+
+
+DEFAULT_RETRY_CONFIG = RetryConfig("backoff", DEFAULT_BACKOFF, retry_connection_errors=True)
+"""The policy used when neither the client nor the call sets one (see the module docstring)."""
+
+DEFAULT_RETRY_STATUSES = ("429", "5XX")
+
+
+def _parse_status_pattern(code: str) -> tuple[int, int]:
+    """``"503"`` -> (503, 503); ``"5XX"`` -> (500, 599)."""
+    text = str(code).strip().upper()
+    if len(text) == 3 and text[0].isdigit() and text[1:] == "XX":
+        low = int(text[0]) * 100
+        return low, low + 99
+    if len(text) == 3 and text.isdigit():
+        return int(text), int(text)
+    raise ParameterError(
+        "status_codes_override", f"entries must look like '503' or '5XX', got {code!r}"
+    )
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """The wait a response asks for: ``retry-after-ms``, else ``Retry-After`` in seconds
+    or as an HTTP date. ``None`` when absent or unreadable."""
+    value = headers.get("retry-after-ms")
+    if value:
+        try:
+            ms = float(value)
+        except ValueError:
+            ms = -1
+        if 0 <= ms < float("inf"):
+            return ms / 1000
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        seconds = moment.timestamp() - time.time()
+        return max(0.0, seconds)
+    return seconds if 0 <= seconds < float("inf") else None
+
+
+# Failures after which the request cannot have been processed, or the connection died:
+# retried when `retry_connection_errors` is on.
+_CONNECTION_FAILURES = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ReadError,
+    httpx.WriteError,
+    httpx.RemoteProtocolError,
+)
+# The server may still be working (and billing): retried only for idempotent requests.
+_SLOW_SERVER = (httpx.ReadTimeout, httpx.WriteTimeout)
+
+
+class RetryPolicy:
+    """The retry decisions for one call: ``None`` means give up, a number is the wait."""
+
+    def __init__(self, config: RetryConfig | None, *, idempotent: bool) -> None:
+        self.config = config or DEFAULT_RETRY_CONFIG
+        self.idempotent = idempotent
+        self.retries = 0
+        self.started = time.monotonic()
+        self.ranges = [
+            _parse_status_pattern(c)
+            for c in (self.config.status_codes_override or DEFAULT_RETRY_STATUSES)
+        ]
+
+    def delay_for_status(self, status: int, headers: Mapping[str, str]) -> float | None:
+        """Wait before retrying a response with this status, or ``None``."""
+        if self.config.strategy != "backoff" or not any(
+            low <= status <= high for low, high in self.ranges
+        ):
+            return None
+        return self._next(retry_after_seconds(headers))
+
+    def delay_for_error(self, exc: Exception) -> float | None:
+        """Wait before retrying after this transport error, or ``None``."""
+        if self.config.strategy != "backoff" or not self.config.retry_connection_errors:
+            return None
+        if isinstance(exc, _CONNECTION_FAILURES) or (
+            self.idempotent and isinstance(exc, _SLOW_SERVER)
+        ):
+            return self._next(None)
+        return None
+
+    def _next(self, asked: float | None) -> float | None:
+        backoff = self.config.backoff
+        if asked is None:
+            interval = min(
+                backoff.max_interval, backoff.initial_interval * backoff.exponent**self.retries
+            )
+            jitter = interval / 4 if backoff.jitter_ms is None else backoff.jitter_ms
+            asked = (interval + random.uniform(0, jitter)) / 1000
+        elapsed = time.monotonic() - self.started
+        if elapsed + asked > backoff.max_elapsed_time / 1000:
+            return None
+        self.retries += 1
+        return asked
+
+
+def describe(exc: BaseException) -> str:
+    """A short text for a transport error, for logs and messages."""
+    text = str(exc) or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text != type(exc).__name__ else text

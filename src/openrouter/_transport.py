@@ -1,0 +1,154 @@
+"""Sending a request with retries: the two loops (sync and async) and the one place where
+httpx's exceptions become this SDK's.
+
+Both loops make the same decisions through :class:`~openrouter._retry.RetryPolicy`; they
+differ only in how they send and sleep. A response that is retried is closed before the
+next attempt. A buffered response is read inside the loop, so a connection that drops in
+the middle of the body is retried like one that failed to connect. A stream is handed over
+unread once its headers are in, and is never retried after that.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ._core import is_event_stream, is_success
+from ._retry import RetryPolicy, describe
+from .errors import APIConnectionError, APITimeoutError, NoResponseError
+
+if TYPE_CHECKING:
+    from ._core import RequestSpec
+
+
+_TIMEOUT_KINDS = {
+    httpx.ConnectTimeout: "connect",
+    httpx.ReadTimeout: "read",
+    httpx.WriteTimeout: "write",
+    httpx.PoolTimeout: "pool",
+}
+
+
+def wrap_transport_error(exc: httpx.HTTPError, during: str = "") -> NoResponseError:
+    """This SDK's error for an httpx transport failure (never includes headers or the key)."""
+    try:
+        where = f"{exc.request.method} {exc.request.url}"
+        limits = exc.request.extensions.get("timeout") or {}
+    except RuntimeError:  # httpx raises this when the error carries no request
+        where, limits = "request", {}
+    when = f" {during}" if during else ""
+    if isinstance(exc, httpx.TimeoutException):
+        kind = _TIMEOUT_KINDS.get(type(exc), "")
+        limit = limits.get(kind)
+        detail = f": nothing for {limit:g} s ({kind} timeout, see timeout_ms)" if limit else ""
+        return APITimeoutError(f"{where} timed out{when}{detail}")
+    return APIConnectionError(f"{where}: connection failed{when} ({describe(exc)})")
+
+
+def _must_read(spec: RequestSpec, response: httpx.Response) -> bool:
+    # Errors are always read (they are small and parsed at once); so is a buffered answer,
+    # including the JSON a non-streaming model sends back to a `stream=True` call.
+    return not spec.stream or not is_success(response) or not is_event_stream(response)
+
+
+class _Log:
+    """The debug log lines of one call; the API key never reaches them."""
+
+    def __init__(self, logger: logging.Logger, spec: RequestSpec) -> None:
+        self.logger = logger
+        self.where = f"{spec.method} {spec.url}"
+        self.started = time.perf_counter()
+
+    def sent(self, attempt: int) -> None:
+        if self.logger.isEnabledFor(logging.DEBUG):
+            self.started = time.perf_counter()
+            self.logger.debug("request %s (attempt %d)", self.where, attempt)
+
+    def received(self, response: httpx.Response) -> None:
+        if self.logger.isEnabledFor(logging.DEBUG):
+            ms = (time.perf_counter() - self.started) * 1000
+            self.logger.debug(
+                "response %s -> %d %s in %.1f ms",
+                self.where,
+                response.status_code,
+                response.headers.get("content-type", ""),
+                ms,
+            )
+
+    def retrying(self, delay: float, reason: str, retry: int) -> None:
+        self.logger.info("retry %d of %s in %.2f s after %s", retry, self.where, delay, reason)
+
+
+def send(client: httpx.Client, spec: RequestSpec, logger: logging.Logger) -> httpx.Response:
+    """Send ``spec`` with retries; return a response whose body is read unless it is a stream."""
+    policy = RetryPolicy(spec.retry, idempotent=spec.idempotent)
+    log = _Log(logger, spec)
+    request = client.build_request(
+        spec.method, spec.url, headers=spec.headers, json=spec.json, timeout=spec.timeout
+    )
+    while True:
+        log.sent(policy.retries + 1)
+        response = None
+        try:
+            response = client.send(request, stream=True)
+            if _must_read(spec, response):
+                response.read()
+        except httpx.TransportError as exc:
+            if response is not None:
+                response.close()
+            delay = policy.delay_for_error(exc)
+            if delay is None:
+                raise wrap_transport_error(exc) from exc
+            log.retrying(delay, describe(exc), policy.retries)
+            time.sleep(delay)
+            continue
+        log.received(response)
+        if not is_success(response):
+            delay = policy.delay_for_status(response.status_code, response.headers)
+            if delay is not None:
+                response.close()
+                log.retrying(delay, f"HTTP {response.status_code}", policy.retries)
+                time.sleep(delay)
+                continue
+        return response
+
+
+async def send_async(
+    client: httpx.AsyncClient, spec: RequestSpec, logger: logging.Logger
+) -> httpx.Response:
+    """The async twin of :func:`send`."""
+    import anyio
+
+    policy = RetryPolicy(spec.retry, idempotent=spec.idempotent)
+    log = _Log(logger, spec)
+    request = client.build_request(
+        spec.method, spec.url, headers=spec.headers, json=spec.json, timeout=spec.timeout
+    )
+    while True:
+        log.sent(policy.retries + 1)
+        response = None
+        try:
+            response = await client.send(request, stream=True)
+            if _must_read(spec, response):
+                await response.aread()
+        except httpx.TransportError as exc:
+            if response is not None:
+                await response.aclose()
+            delay = policy.delay_for_error(exc)
+            if delay is None:
+                raise wrap_transport_error(exc) from exc
+            log.retrying(delay, describe(exc), policy.retries)
+            await anyio.sleep(delay)
+            continue
+        log.received(response)
+        if not is_success(response):
+            delay = policy.delay_for_status(response.status_code, response.headers)
+            if delay is not None:
+                await response.aclose()
+                log.retrying(delay, f"HTTP {response.status_code}", policy.retries)
+                await anyio.sleep(delay)
+                continue
+        return response

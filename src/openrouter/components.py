@@ -1,0 +1,759 @@
+"""Pydantic models for every schema of the Images API, under the official SDK's names.
+
+Two rules make these models safe against an API that keeps growing:
+
+* Enumerated strings are ``Literal`` unions for type checkers, but every model field that
+  holds one also accepts any other string, so a value added by the API tomorrow parses.
+* Every model keeps unknown fields (``extra="allow"``): they are neither dropped nor fatal,
+  and they are sent back unchanged when a model is serialised.
+
+Open unions (capability descriptors, stream events, usage iterations) pick their variant by
+the ``type`` field and fall back to an ``Unknown...`` model that keeps the whole payload.
+
+The ``...TypedDict`` names describe the plain-dict form of the request inputs, so either a
+model or a dict can be passed to ``images.generate``.
+"""
+
+from __future__ import annotations
+
+import binascii
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
+
+import pydantic
+from pydantic import ConfigDict, Discriminator, Field, Tag
+from typing_extensions import NotRequired, TypedDict
+
+if TYPE_CHECKING:
+    from ._streaming import AsyncImageStream, ImageStream
+
+# --------------------------------------------------------------------------------------
+# Base
+
+
+class BaseModel(pydantic.BaseModel):
+    """Base of every model here: keeps unknown fields, accepts names and wire aliases."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    def __repr_args__(self) -> Any:
+        # Unset optional fields would fill the repr with `None`s: show what is there.
+        return [(k, v) for k, v in super().__repr_args__() if v is not None]
+
+
+def _open_tag(known: frozenset[str], fallback: str = "unknown") -> Any:
+    """A discriminator that maps an unrecognised ``type`` to the fallback variant."""
+
+    def tag(value: Any) -> str:
+        kind = value.get("type") if isinstance(value, dict) else getattr(value, "type", None)
+        return kind if kind in known else fallback
+
+    return Discriminator(tag)
+
+
+# --------------------------------------------------------------------------------------
+# Image payloads: decoding and saving, shared by response items and stream events
+
+_EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/jpg": "jpg",
+    "image/webp": "webp",
+    "image/gif": "gif",
+    "image/svg+xml": "svg",
+    "image/avif": "avif",
+}
+
+
+def sniff_media_type(head: bytes) -> str | None:
+    """Guess an image MIME type from its first bytes (``None`` when unknown)."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[4:12] in (b"ftypavif", b"ftypavis"):
+        return "image/avif"
+    text = head.lstrip()[:256].lower()
+    if text.startswith((b"<svg", b"<?xml")) and b"<svg" in text:
+        return "image/svg+xml"
+    return None
+
+
+class _Elided(str):
+    def __repr__(self) -> str:
+        return str(self)
+
+
+class _ImagePayload(BaseModel):
+    """Helpers for models that carry a base64 image in ``b64_json``."""
+
+    b64_json: str
+    media_type: str | None = None
+
+    def __repr_args__(self) -> Any:
+        # Megabytes of base64 make a useless repr: show its start and size.
+        for key, value in super().__repr_args__():
+            if key == "b64_json" and len(value) > 40:
+                value = _Elided(f"'{value[:24]}...' ({len(value):,} chars)")
+            yield key, value
+
+    def to_bytes(self) -> bytes:
+        """Decode ``b64_json`` and return the image bytes."""
+        return binascii.a2b_base64(self.b64_json)
+
+    @property
+    def mime_type(self) -> str | None:
+        """The image's MIME type: ``media_type`` when given, else sniffed from the bytes."""
+        if self.media_type:
+            return self.media_type
+        # 64 base64 characters decode to the 48 bytes the sniffer needs.
+        head = binascii.a2b_base64(self.b64_json[:64])
+        return sniff_media_type(head)
+
+    @property
+    def extension(self) -> str:
+        """File extension (without dot) for this image, e.g. ``"png"``; ``"bin"`` if unknown."""
+        mime = (self.mime_type or "").split(";")[0].strip().lower()
+        return _EXTENSIONS.get(mime, "bin")
+
+    def save(self, path: str | Path) -> Path:
+        """Write the image to ``path`` and return the path written.
+
+        A path without a suffix gets the image's extension (``out/cat`` -> ``out/cat.png``);
+        missing parent directories are created.
+        """
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_suffix("." + self.extension)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(self.to_bytes())
+        return target
+
+
+# --------------------------------------------------------------------------------------
+# Request
+
+ImageGenerationRequestAspectRatio: TypeAlias = Literal[
+    "1:1", "1:2", "1:4", "1:8", "2:1", "2:3", "3:2", "3:4", "4:1", "4:3", "4:5", "5:4",
+    "8:1", "9:16", "16:9", "9:19.5", "19.5:9", "9:20", "20:9", "9:21", "21:9", "auto",
+]  # fmt: skip
+"""Normalized aspect ratio of the generated image."""
+ImageGenerationRequestBackground: TypeAlias = Literal["auto", "transparent", "opaque"]
+"""Background treatment; ``transparent`` needs png or webp output."""
+ImageGenerationRequestOutputFormat: TypeAlias = Literal["png", "jpeg", "webp", "svg"]
+"""Encoding of the returned image bytes."""
+ImageGenerationRequestQuality: TypeAlias = Literal["auto", "low", "medium", "high"]
+"""Rendering quality."""
+ImageGenerationRequestResolution: TypeAlias = Literal["512", "1K", "2K", "4K"]
+"""Normalized resolution tier."""
+ProviderSort: TypeAlias = Literal["price", "throughput", "latency", "exacto"]
+"""The provider sorting strategy."""
+ProviderSortConfigPartition: TypeAlias = Literal["model", "none"]
+"""Partitioning strategy for provider sorting."""
+ProviderName: TypeAlias = Literal[
+    "Modal", "AkashML", "AI21", "AionLabs", "Alibaba", "Ambient", "Baidu", "Amazon Bedrock",
+    "Amazon Nova", "Anthropic", "Arcee AI", "AtlasCloud", "Avian", "Azure", "BaseTen",
+    "BytePlus", "Black Forest Labs", "Cerebras", "Chutes", "Cirrascale",
+    "Claude Platform on AWS", "Clarifai", "Cloudflare", "Cohere", "CoreWeave", "Crucible",
+    "Crusoe", "Darkbloom", "Databricks", "Decart", "Deepgram", "DeepInfra", "DeepSeek",
+    "DekaLLM", "DigitalOcean", "Featherless", "Fireworks", "Fish Audio", "Friendli",
+    "GMICloud", "Google", "Google AI Studio", "Groq", "HeyGen", "Inception", "Inceptron",
+    "InferenceNet", "Ionstream", "Infermatic", "Io Net", "Inferact vLLM", "Inflection",
+    "Liquid", "Makora", "Mara", "Mancer 2", "Meta", "Minimax", "ModelRun", "Mistral",
+    "Modular", "Moonshot AI", "Morph", "VoyageAI by MongoDB", "NCompass", "Nebius",
+    "Nex AGI", "NextBit", "Novita", "Nvidia", "OpenAI", "OpenInference", "Parasail",
+    "Poolside", "Perceptron", "Perplexity", "Phala", "Recraft", "Reka", "Relace",
+    "Sail Research", "Sakana AI", "SambaNova", "Seed", "SiliconFlow", "Sourceful", "StepFun",
+    "Stealth", "StreamLake", "Switchpoint", "Tencent", "Tenstorrent", "Thinking Machines",
+    "Together", "Upstage", "Venice", "Wafer", "WandB", "Quiver", "Krea", "Runway", "Xiaomi",
+    "xAI", "Z.AI", "FakeProvider",
+]  # fmt: skip
+"""Provider display names the router knows (any other string is accepted too)."""
+
+
+class ContentPartImageImageURL(BaseModel):
+    """The ``image_url`` object of an input reference."""
+
+    url: str
+    """A base64 data URL or an HTTP(S) URL."""
+
+
+class ContentPartImage(BaseModel):
+    """One reference image for image-to-image generation."""
+
+    type: Literal["image_url"] = "image_url"
+    image_url: ContentPartImageImageURL
+
+
+class ContentPartImageImageURLTypedDict(TypedDict):
+    """Dict form of :class:`ContentPartImageImageURL`."""
+
+    url: str
+
+
+class ContentPartImageTypedDict(TypedDict):
+    """Dict form of :class:`ContentPartImage`."""
+
+    type: Literal["image_url"]
+    image_url: ContentPartImageImageURLTypedDict
+
+
+# The provider slugs the spec lists under ProviderOptions. The official SDK spells them as
+# Python names (``black_forest_labs``, ``oneai`` for ``01ai``, ``lambda_``); both spellings
+# are accepted and the wire always gets the slug.
+_PROVIDER_SLUGS = """
+01ai ai21 aion-labs akashml alibaba amazon-bedrock amazon-bedrock/claude-on-aws amazon-nova
+ambient anthropic anthropic/2 anyscale arcee-ai atlas-cloud atoma avian azure baidu baseten
+black-forest-labs byteplus centml cerebras chutes cirrascale clarifai claude-on-aws
+cloudflare cohere coreweave crofai crucible crusoe darkbloom databricks decart deepgram
+deepinfra deepseek dekallm digitalocean enfer fake-provider featherless fireworks
+fish-audio friendli gmicloud google-ai-studio google-vertex gopomelo groq heygen
+huggingface hyperbolic hyperbolic-quantized inception inceptron inferact-vllm inference-net
+infermatic inflection inocloud io-net ionstream klusterai krea lambda lepton liquid lynn
+lynn-private makora mancer mancer-old mara meta minimax mistral modal modelrun modular
+moonshotai morph ncompass nebius nex-agi nextbit nineteen novita nvidia octoai
+open-inference openai parasail perceptron perplexity phala poolside quiver recraft recursal
+reflection reka relace replicate runway sail-research sakana sakana-ai sambanova
+sambanova-cloaked seed sf-compute siliconflow sourceful stealth stepfun streamlake
+switchpoint targon tencent tenstorrent thinkingmachines together together-lite ubicloud
+upstage venice voyageai wafer wandb wandb-legacy xai xiaomi z-ai
+""".split()
+_PYTHON_NAME_TO_SLUG = {s.replace("-", "_").replace("/", "_"): s for s in _PROVIDER_SLUGS}
+_PYTHON_NAME_TO_SLUG.update({"oneai": "01ai", "lambda_": "lambda"})
+
+
+class ProviderOptions(BaseModel):
+    """Provider-specific options keyed by provider slug, e.g. ``{"openai": {...}}``.
+
+    Only the matched provider's options are forwarded. Keys may be slugs
+    (``"black-forest-labs"``) or the official SDK's Python names (``black_forest_labs``).
+    """
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _slug_keys(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {_PYTHON_NAME_TO_SLUG.get(k, k): v for k, v in value.items()}
+        return value
+
+
+class ProviderSortConfig(BaseModel):
+    """Provider sorting with a partition strategy."""
+
+    by: ProviderSort | str | None = None
+    partition: ProviderSortConfigPartition | str | None = None
+
+
+class ImageGenerationProviderPreferences(BaseModel):
+    """Provider routing preferences and provider-specific passthrough configuration."""
+
+    allow_fallbacks: bool | None = None
+    ignore: list[ProviderName | str] | None = None
+    only: list[ProviderName | str] | None = None
+    options: ProviderOptions | None = None
+    order: list[ProviderName | str] | None = None
+    sort: ProviderSort | ProviderSortConfig | str | None = None
+
+
+ImageGenerationRequestProvider = ImageGenerationProviderPreferences
+"""Alias of :class:`ImageGenerationProviderPreferences` (the name the request field uses)."""
+
+
+class ProviderSortConfigTypedDict(TypedDict, total=False):
+    """Dict form of :class:`ProviderSortConfig`."""
+
+    by: str | None
+    partition: str | None
+
+
+class ImageGenerationProviderPreferencesTypedDict(TypedDict, total=False):
+    """Dict form of :class:`ImageGenerationProviderPreferences`."""
+
+    allow_fallbacks: bool | None
+    ignore: list[str] | None
+    only: list[str] | None
+    options: dict[str, dict[str, Any]]
+    order: list[str] | None
+    sort: str | ProviderSortConfigTypedDict | None
+
+
+class TraceConfig(BaseModel):
+    """Observability metadata; unknown keys pass through as custom metadata."""
+
+    trace_id: str | None = None
+    trace_name: str | None = None
+    span_name: str | None = None
+    generation_name: str | None = None
+    parent_span_id: str | None = None
+
+
+class TraceConfigTypedDict(TypedDict, total=False):
+    """Dict form of :class:`TraceConfig` (any other key is passed through)."""
+
+    trace_id: str
+    trace_name: str
+    span_name: str
+    generation_name: str
+    parent_span_id: str
+
+
+class ImageGenerationRequest(BaseModel):
+    """The body of ``POST /images``."""
+
+    model: str
+    prompt: str = Field(min_length=1)
+    aspect_ratio: ImageGenerationRequestAspectRatio | str | None = None
+    background: ImageGenerationRequestBackground | str | None = None
+    input_references: list[ContentPartImage] | None = Field(default=None, max_length=16)
+    n: int | None = None
+    output_compression: int | None = None
+    output_format: ImageGenerationRequestOutputFormat | str | None = None
+    provider: ImageGenerationProviderPreferences | None = None
+    quality: ImageGenerationRequestQuality | str | None = None
+    resolution: ImageGenerationRequestResolution | str | None = None
+    seed: int | None = None
+    session_id: str | None = Field(default=None, max_length=256)
+    size: str | None = None
+    stream: bool | None = None
+    trace: TraceConfig | None = None
+    user: str | None = None
+
+
+class ImageGenerationRequestTypedDict(TypedDict):
+    """Dict form of :class:`ImageGenerationRequest`."""
+
+    model: str
+    prompt: str
+    aspect_ratio: NotRequired[str]
+    background: NotRequired[str]
+    input_references: NotRequired[list[ContentPartImageTypedDict]]
+    n: NotRequired[int]
+    output_compression: NotRequired[int]
+    output_format: NotRequired[str]
+    provider: NotRequired[ImageGenerationProviderPreferencesTypedDict]
+    quality: NotRequired[str]
+    resolution: NotRequired[str]
+    seed: NotRequired[int]
+    session_id: NotRequired[str]
+    size: NotRequired[str]
+    stream: NotRequired[bool]
+    trace: NotRequired[TraceConfigTypedDict]
+    user: NotRequired[str]
+
+
+# --------------------------------------------------------------------------------------
+# Usage
+
+AnthropicSpeed: TypeAlias = Literal["fast", "standard"]
+"""Speed tier reported by some upstream providers."""
+
+
+class AnthropicCacheCreation(BaseModel):
+    """Prompt-cache write breakdown."""
+
+    ephemeral_1h_input_tokens: int
+    ephemeral_5m_input_tokens: int
+
+
+class AnthropicIterationCacheCreation(BaseModel):
+    """Prompt-cache write breakdown of one usage iteration."""
+
+    ephemeral_1h_input_tokens: int | None = None
+    ephemeral_5m_input_tokens: int | None = None
+
+
+class AnthropicBaseUsageIteration(BaseModel):
+    """Fields shared by every usage iteration."""
+
+    cache_creation: AnthropicIterationCacheCreation | None = None
+    cache_creation_input_tokens: int | None = None
+    cache_read_input_tokens: int | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+
+
+class AnthropicCompactionUsageIteration(AnthropicBaseUsageIteration):
+    """Usage of a compaction iteration."""
+
+    type: Literal["compaction"] = "compaction"
+
+
+class AnthropicMessageUsageIteration(AnthropicBaseUsageIteration):
+    """Usage of a message iteration."""
+
+    type: Literal["message"] = "message"
+    model: str | None = None
+
+
+class AnthropicAdvisorMessageUsageIteration(AnthropicBaseUsageIteration):
+    """Usage of an advisor message iteration."""
+
+    type: Literal["advisor_message"] = "advisor_message"
+    model: str
+
+
+class AnthropicUnknownUsageIteration(AnthropicBaseUsageIteration):
+    """A usage iteration of a type this SDK does not know; every field is kept."""
+
+    type: str
+
+
+AnthropicUsageIteration: TypeAlias = Annotated[
+    Annotated[AnthropicCompactionUsageIteration, Tag("compaction")]
+    | Annotated[AnthropicMessageUsageIteration, Tag("message")]
+    | Annotated[AnthropicAdvisorMessageUsageIteration, Tag("advisor_message")]
+    | Annotated[AnthropicUnknownUsageIteration, Tag("unknown")],
+    _open_tag(frozenset({"compaction", "message", "advisor_message"})),
+]
+"""One upstream usage iteration (open union on ``type``)."""
+
+
+class CostDetails(BaseModel):
+    """Breakdown of upstream inference costs."""
+
+    upstream_inference_completions_cost: float
+    upstream_inference_prompt_cost: float
+    upstream_inference_cost: float | None = None
+
+
+class ImageGenerationUsageCompletionTokensDetails(BaseModel):
+    """Breakdown of generated tokens."""
+
+    audio_tokens: int | None = None
+    image_tokens: int | None = None
+    reasoning_tokens: int | None = None
+
+
+class ImageGenerationUsagePromptTokensDetails(BaseModel):
+    """Breakdown of prompt tokens."""
+
+    audio_tokens: int | None = None
+    cache_write_tokens: int | None = None
+    cached_tokens: int | None = None
+    file_tokens: int | None = None
+    video_tokens: int | None = None
+
+
+class ImageGenerationUsageServerToolUse(BaseModel):
+    """Usage of server-side tools."""
+
+    tool_calls_executed: int | None = None
+    tool_calls_requested: int | None = None
+    web_search_requests: int | None = None
+
+
+class ImageGenerationUsage(BaseModel):
+    """Token and cost usage for an image generation request."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    cost: float | None = None
+    cache_creation: AnthropicCacheCreation | None = None
+    completion_tokens_details: ImageGenerationUsageCompletionTokensDetails | None = None
+    cost_details: CostDetails | None = None
+    is_byok: bool | None = None
+    iterations: list[AnthropicUsageIteration] | None = None
+    prompt_tokens_details: ImageGenerationUsagePromptTokensDetails | None = None
+    server_tool_use: ImageGenerationUsageServerToolUse | None = None
+    service_tier: str | None = None
+    speed: AnthropicSpeed | str | None = None
+
+
+# --------------------------------------------------------------------------------------
+# Stream events
+
+
+class ImageGenPartialImageEvent(_ImagePayload):
+    """A partial image, streamed while generation is under way."""
+
+    type: Literal["image_generation.partial_image"] = "image_generation.partial_image"
+    partial_image_index: int
+
+
+ImageGenTextChunkEventPhase: TypeAlias = Literal["content", "reasoning", "draft"]
+"""Phase of a text chunk; only ``content`` is part of the final image."""
+
+
+class ImageGenTextChunkEvent(BaseModel):
+    """A text fragment of a text-based image (e.g. SVG markup) being generated."""
+
+    type: Literal["image_generation.text_chunk"] = "image_generation.text_chunk"
+    text: str
+    phase: ImageGenTextChunkEventPhase | str
+
+
+class ImageGenCompletedEvent(_ImagePayload):
+    """The final image of a generation (one event per image)."""
+
+    type: Literal["image_generation.completed"] = "image_generation.completed"
+    created: int
+    usage: ImageGenerationUsage | None = None
+
+
+class ImageGenStreamErrorEventError(BaseModel):
+    """Provider error details of a stream error event."""
+
+    message: str
+    code: str | None = None
+    param: str | None = None
+    type: str | None = None
+
+
+class ImageGenStreamErrorEvent(BaseModel):
+    """Generation failed after the stream started (the SDK raises it as ``StreamError``)."""
+
+    type: Literal["error"] = "error"
+    error: ImageGenStreamErrorEventError
+
+
+class UnknownImageStreamingResponseData(BaseModel):
+    """A stream event of a type this SDK does not know; every field is kept."""
+
+    type: str | None = None
+
+
+ImageStreamingResponseData: TypeAlias = Annotated[
+    Annotated[ImageGenPartialImageEvent, Tag("image_generation.partial_image")]
+    | Annotated[ImageGenTextChunkEvent, Tag("image_generation.text_chunk")]
+    | Annotated[ImageGenCompletedEvent, Tag("image_generation.completed")]
+    | Annotated[ImageGenStreamErrorEvent, Tag("error")]
+    | Annotated[UnknownImageStreamingResponseData, Tag("unknown")],
+    _open_tag(
+        frozenset(
+            {
+                "image_generation.partial_image",
+                "image_generation.text_chunk",
+                "image_generation.completed",
+                "error",
+            }
+        )
+    ),
+]
+"""One stream event (open union on ``type``)."""
+
+
+class ImageStreamingResponse(BaseModel):
+    """The wire wrapper of one stream event (kept for schema completeness)."""
+
+    data: ImageStreamingResponseData
+
+
+# --------------------------------------------------------------------------------------
+# Buffered response
+
+
+class ImageGenerationResponseData(_ImagePayload):
+    """One generated image: base64 bytes plus their media type when known."""
+
+
+class ImageGenerationResponse(BaseModel):
+    """The buffered result of ``images.generate``.
+
+    Besides its fields it works like a finished stream, so stream-handling code runs on it
+    unchanged: ``with res as events: for event in events`` yields one
+    ``ImageGenCompletedEvent`` per image (``async with`` / ``async for`` too).
+    """
+
+    created: int
+    data: list[ImageGenerationResponseData]
+    usage: ImageGenerationUsage | None = None
+
+    def completed_events(self) -> list[ImageGenCompletedEvent]:
+        """The images as ``image_generation.completed`` events, as a stream would give them."""
+        return [
+            ImageGenCompletedEvent(
+                b64_json=item.b64_json,
+                media_type=item.media_type,
+                created=self.created,
+                usage=self.usage,
+            )
+            for item in self.data
+        ]
+
+    def save(self, directory: str | Path = ".", stem: str = "image") -> list[Path]:
+        """Save every image as ``<directory>/<stem>-<i>.<ext>`` and return the paths."""
+        return [item.save(Path(directory) / f"{stem}-{i}") for i, item in enumerate(self.data)]
+
+    def __enter__(self) -> ImageStream:
+        from ._streaming import ImageStream
+
+        return ImageStream.of(self.completed_events())
+
+    def __exit__(self, *exc_info: object) -> None:
+        return None
+
+    async def __aenter__(self) -> AsyncImageStream:
+        from ._streaming import AsyncImageStream
+
+        return AsyncImageStream.of(self.completed_events())
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+
+# --------------------------------------------------------------------------------------
+# Errors: every documented status shares one envelope shape
+
+
+class ErrorResponseErrorData(BaseModel):
+    """The ``error`` object of an error response: status ``code``, ``message``, ``metadata``."""
+
+    code: int
+    message: str
+    metadata: dict[str, Any] | None = None
+
+
+class ErrorResponse(BaseModel):
+    """An error response body: ``{"error": {...}}`` plus optional metadata."""
+
+    error: ErrorResponseErrorData
+    openrouter_metadata: dict[str, Any] | None = None
+    user_id: str | None = None
+
+
+# The spec names one envelope per status; they all have this same shape.
+BadRequestResponse = UnauthorizedResponse = PaymentRequiredResponse = ErrorResponse
+ForbiddenResponse = NotFoundResponse = PayloadTooLargeResponse = ErrorResponse
+TooManyRequestsResponse = InternalServerResponse = BadGatewayResponse = ErrorResponse
+EdgeNetworkTimeoutResponse = ProviderOverloadedResponse = ErrorResponse
+BadRequestResponseErrorData = UnauthorizedResponseErrorData = ErrorResponseErrorData
+PaymentRequiredResponseErrorData = ForbiddenResponseErrorData = ErrorResponseErrorData
+NotFoundResponseErrorData = PayloadTooLargeResponseErrorData = ErrorResponseErrorData
+TooManyRequestsResponseErrorData = InternalServerResponseErrorData = ErrorResponseErrorData
+BadGatewayResponseErrorData = EdgeNetworkTimeoutResponseErrorData = ErrorResponseErrorData
+ProviderOverloadedResponseErrorData = ErrorResponseErrorData
+
+
+# --------------------------------------------------------------------------------------
+# Discovery
+
+ImageInputModality: TypeAlias = Literal["text", "image", "file", "audio", "video"]
+"""An input modality of an image model."""
+ImageOutputModality: TypeAlias = Literal[
+    "text", "image", "embeddings", "audio", "video", "rerank", "speech", "transcription"
+]
+"""An output modality of an image model."""
+
+
+class EnumCapability(BaseModel):
+    """A parameter that accepts one of a discrete set of string values."""
+
+    type: Literal["enum"] = "enum"
+    values: list[str]
+
+
+class RangeCapability(BaseModel):
+    """A parameter that accepts any value within an inclusive numeric range."""
+
+    type: Literal["range"] = "range"
+    min: float
+    max: float
+
+
+class BooleanCapability(BaseModel):
+    """A supported-or-not flag: present means the parameter is accepted."""
+
+    type: Literal["boolean"] = "boolean"
+
+
+class UnknownCapabilityDescriptor(BaseModel):
+    """A capability descriptor of a type this SDK does not know; every field is kept."""
+
+    type: str | None = None
+
+
+CapabilityDescriptor: TypeAlias = Annotated[
+    Annotated[EnumCapability, Tag("enum")]
+    | Annotated[RangeCapability, Tag("range")]
+    | Annotated[BooleanCapability, Tag("boolean")]
+    | Annotated[UnknownCapabilityDescriptor, Tag("unknown")],
+    _open_tag(frozenset({"enum", "range", "boolean"})),
+]
+"""A typed descriptor for one supported request parameter (open union on ``type``)."""
+
+SupportedParameters: TypeAlias = dict[str, CapabilityDescriptor]
+"""Supported request parameters by name."""
+
+
+class ImageModelArchitecture(BaseModel):
+    """Input and output modalities of an image model."""
+
+    input_modalities: list[ImageInputModality | str]
+    output_modalities: list[ImageOutputModality | str]
+
+
+class ImageModelListItem(BaseModel):
+    """One image model in the discovery listing."""
+
+    id: str
+    name: str
+    description: str
+    created: int
+    architecture: ImageModelArchitecture
+    supported_parameters: SupportedParameters
+    supports_streaming: bool
+    endpoints: str
+
+    @property
+    def author(self) -> str:
+        """The author part of ``id`` (``"openai"`` in ``"openai/gpt-image-1"``)."""
+        return self.id.partition("/")[0]
+
+    @property
+    def slug(self) -> str:
+        """The slug part of ``id`` (``"gpt-image-1"`` in ``"openai/gpt-image-1"``)."""
+        return self.id.partition("/")[2]
+
+
+class ImageModelsListResponse(BaseModel):
+    """The image model listing."""
+
+    data: list[ImageModelListItem]
+
+
+ImagePricingEntryBillable: TypeAlias = Literal[
+    "output_image", "input_image", "input_font", "input_reference", "input_text"
+]
+"""What a pricing line bills."""
+ImagePricingEntryUnit: TypeAlias = Literal["image", "megapixel", "token"]
+"""The unit a pricing line is billed in."""
+
+
+class ImagePricingEntry(BaseModel):
+    """One billable pricing line of an image endpoint."""
+
+    billable: ImagePricingEntryBillable | str
+    unit: ImagePricingEntryUnit | str
+    cost_usd: float
+    variant: str | None = None
+
+
+class ImageEndpoint(BaseModel):
+    """An endpoint (provider) serving a given image model."""
+
+    provider_name: str
+    provider_slug: str
+    provider_tag: str | None
+    supported_parameters: SupportedParameters
+    allowed_passthrough_parameters: list[str]
+    supports_streaming: bool
+    pricing: list[ImagePricingEntry]
+
+
+class ImageModelEndpointsResponse(BaseModel):
+    """The per-endpoint records of one image model."""
+
+    id: str
+    endpoints: list[ImageEndpoint]
+
+
+# The official SDK's names for a few enum aliases.
+Billable = ImagePricingEntryBillable
+Unit = ImagePricingEntryUnit
+By = ProviderSort
+Partition = ProviderSortConfigPartition
