@@ -249,11 +249,31 @@ async def test_retries_can_be_turned_off_per_call(api: Api, fake: FakeServer) ->
     assert len(fake.requests) == 1
 
 
-@pytest.mark.parametrize("drop", ["before-headers", "mid-body"])
-async def test_dropped_connection_is_retried(api: Api, fake: FakeServer, drop: str) -> None:
-    fake.inject(drop=drop, times=1)
+async def test_connection_dropped_before_the_answer_is_retried(api: Api, fake: FakeServer) -> None:
+    fake.inject(drop="before-headers", times=1)
     res = await api.generate(model=PIXEL, prompt="x")
-    assert len(res.data) == 1 and len(fake.requests) == 2
+    assert len(res.data) == 1
+    assert len(fake.requests) == 2
+
+
+async def test_generation_cut_off_mid_body_is_not_paid_twice(api: Api, fake: FakeServer) -> None:
+    # The images were made (and billed): another attempt would pay for them again.
+    fake.inject(drop="mid-body", times=1)
+    with pytest.raises(errors.APIConnectionError, match="peer closed connection"):
+        await api.generate(model=PIXEL, prompt="x")
+    assert len(fake.requests) == 1
+
+
+async def test_listing_cut_off_mid_body_is_retried(api: Api, fake: FakeServer) -> None:
+    fake.inject(drop="mid-body", times=1, path="/images/models")
+    assert (await api.list_models()).data
+    assert len(fake.requests) == 2
+
+
+async def test_error_cut_off_mid_body_is_retried(api: Api, fake: FakeServer) -> None:
+    fake.inject(status=503, drop="mid-body", times=1)
+    assert (await api.generate(model=PIXEL, prompt="x")).data
+    assert len(fake.requests) == 2
 
 
 @pytest.mark.parametrize("drop", ["before-headers", "mid-body"])

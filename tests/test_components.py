@@ -188,3 +188,19 @@ def test_model_list_item_author_and_slug() -> None:
         }
     )
     assert (item.author, item.slug) == ("openai", "gpt-image-1")
+
+
+def test_mime_type_tolerates_odd_base64() -> None:
+    text = b64(PNG)
+    assert c.ImageGenerationResponseData(b64_json="\n  " + text).mime_type == "image/png"
+    assert c.ImageGenerationResponseData(b64_json="!!!").mime_type is None
+    assert c.ImageGenerationResponseData(b64_json="!!!").extension == "bin"
+
+
+def test_image_payload_is_the_shared_base() -> None:
+    events = [
+        c.ImageGenPartialImageEvent(partial_image_index=0, b64_json=b64(PNG)),
+        c.ImageGenCompletedEvent(b64_json=b64(PNG), created=1),
+        c.ImageGenTextChunkEvent(text="<svg", phase="content"),
+    ]
+    assert [isinstance(e, c.ImagePayload) for e in events] == [True, True, False]

@@ -25,6 +25,7 @@ def config(**kw: Any) -> Config:
         "x_open_router_categories": None,
         "server_url": None,
         "server": None,
+        "url_params": None,
         "retry_config": None,
         "timeout_ms": None,
         "debug_logger": None,
@@ -99,7 +100,7 @@ def test_minimal_body_omits_every_unset_field() -> None:
     s = spec()
     assert s.json == {"model": "a/b", "prompt": "a cat"}
     assert s.method == "POST" and s.url.endswith("/images")
-    assert s.headers["Accept"] == "application/json"
+    assert s.headers == {}  # nothing on top of the client's headers
     assert not s.idempotent
 
 
@@ -170,6 +171,7 @@ def test_provider_model_is_accepted() -> None:
         ({"stream": "yes"}, "stream: must be True or False"),
         ({"seed": "42"}, "seed: must be an integer"),
         ({"provider": {"only": "openai"}}, "provider: only"),
+        ({"provider": "openai"}, "provider: Input should be"),
         ({"retries": {"strategy": "none"}}, "retries: must be an openrouter.utils.RetryConfig"),
         ({"timeout_ms": -5}, "timeout_ms: must be a positive number"),
         ({"server_url": "ftp://x"}, "server_url: must be an http"),
@@ -187,32 +189,91 @@ def test_parameter_error_is_a_value_error() -> None:
 
 def test_stream_asks_for_event_stream() -> None:
     s = spec(stream=True)
-    assert s.headers["Accept"] == "text/event-stream"
+    assert s.headers == {"accept": "text/event-stream"}
     assert s.json["stream"] is True and s.stream
 
 
 def test_per_call_headers_override_client_headers() -> None:
     cfg = config(http_referer="https://client.example", x_open_router_title="Client")
+    assert cfg.headers["HTTP-Referer"] == "https://client.example"
+    assert cfg.headers["Accept"] == "application/json"
+    assert cfg.headers["Authorization"] == "Bearer sk-test"
     s = cfg.spec(
         "GET",
         "/images/models",
         x_open_router_title="Call",
         x_open_router_categories="cli-agent",
-        http_headers={"X-Extra": "1", "User-Agent": "mine"},
+        http_headers={"X-Extra": "1", "User-Agent": "mine", "AUTHORIZATION": "Bearer other"},
     )
-    assert s.headers["HTTP-Referer"] == "https://client.example"
-    assert s.headers["X-OpenRouter-Title"] == "Call"
-    assert s.headers["X-OpenRouter-Categories"] == "cli-agent"
-    assert s.headers["X-Extra"] == "1" and s.headers["User-Agent"] == "mine"
+    # Lower-case names: httpx then replaces the client's header whatever its spelling.
+    assert s.headers == {
+        "x-openrouter-title": "Call",
+        "x-openrouter-categories": "cli-agent",
+        "x-extra": "1",
+        "user-agent": "mine",
+        "authorization": "Bearer other",
+    }
     assert cfg.headers["X-OpenRouter-Title"] == "Client"  # the client's are untouched
     assert s.idempotent
 
 
+def test_non_ascii_header_values_go_out_as_utf8() -> None:
+    cfg = config(x_open_router_title="Café Studio")
+    assert cfg.headers["X-OpenRouter-Title"] == "Café Studio".encode()
+    with pytest.raises(ParameterError, match="x_open_router_title: must not contain control"):
+        config(x_open_router_title="Title\r\nX-Injected: 1")
+    with pytest.raises(ParameterError, match=r"http_headers\['X-A'\]: must not contain control"):
+        cfg.spec("GET", "/x", http_headers={"X-A": "a\nb"})
+
+
+@pytest.mark.parametrize("key", ["sk-or-v1-abc\n", "  sk-or-v1-abc  ", "sk-or-v1-abc\r\n"])
+def test_key_whitespace_around_is_dropped(key: str) -> None:
+    assert config(api_key=key).headers["Authorization"] == "Bearer sk-or-v1-abc"
+
+
+@pytest.mark.parametrize("key", ["sk-or v1", "sk-or-\x00", "sk-or-ключ"])
+def test_bad_key_is_rejected_without_echoing_it(key: str) -> None:
+    with pytest.raises(ParameterError, match="api_key: contains") as info:
+        config(api_key=key)
+    assert key.strip() not in str(info.value)
+
+
 def test_callable_key_is_called_per_request() -> None:
-    keys = iter(["k1", "k2"])
+    keys = iter(["k1", "k2", None])
     cfg = config(api_key=lambda: next(keys))
-    assert cfg.spec("GET", "/x").headers["Authorization"] == "Bearer k1"
-    assert cfg.spec("GET", "/x").headers["Authorization"] == "Bearer k2"
+    assert "Authorization" not in cfg.headers
+    assert cfg.spec("GET", "/x").headers["authorization"] == "Bearer k1"
+    assert cfg.spec("GET", "/x").headers["authorization"] == "Bearer k2"
+    assert cfg.secret == "k2"
+    with pytest.raises(ParameterError, match="api_key: no API key"):
+        cfg.spec("GET", "/x")
+
+
+def test_url_params_and_url_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = config(
+        server_url="http://{host}:{port}/api/v1", url_params={"host": "127.0.0.1", "port": "9"}
+    )
+    assert cfg.server_url == "http://127.0.0.1:9/api/v1"
+    assert (
+        config(server_url="HTTPS://openrouter.ai/api/v1/").server_url
+        == "HTTPS://openrouter.ai/api/v1"
+    )
+    with pytest.raises(ParameterError, match="server_url: must not have a query"):
+        config(server_url="https://openrouter.ai/api/v1?x=1")
+    monkeypatch.setenv("OPENROUTER_BASE_URL", "openrouter.ai")
+    with pytest.raises(ParameterError, match="OPENROUTER_BASE_URL: must be an http"):
+        config()
+
+
+def test_spec_repr_hides_headers_and_body() -> None:
+    text = repr(config(api_key=lambda: "sk-or-secret").spec("POST", "/images", json={"a": 1}))
+    assert "sk-or-secret" not in text and "headers" not in text and "json" not in text
+
+
+def test_trace_nulls_are_not_sent_but_provider_nulls_are() -> None:
+    s = spec(trace=components.TraceConfig(trace_id=None, span_name="s"), provider={"sort": None})
+    assert s.json["trace"] == {"span_name": "s"}
+    assert s.json["provider"] == {"sort": None}
 
 
 def test_per_call_server_url_timeout_and_retries() -> None:
@@ -230,3 +291,6 @@ def test_endpoints_path_quotes_each_part() -> None:
     assert endpoints_path("a b", "c/d?") == "/images/models/a%20b/c%2Fd%3F/endpoints"
     with pytest.raises(ParameterError, match="author"):
         endpoints_path("", "x")
+    for part in (".", ".."):
+        with pytest.raises(ParameterError, match="slug: must be a model id part"):
+            endpoints_path("openai", part)

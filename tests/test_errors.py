@@ -119,3 +119,12 @@ def test_non_http_errors_share_the_base() -> None:
     assert issubclass(errors.APITimeoutError, errors.NoResponseError)
     err = errors.APIConnectionError("connection failed")
     assert err.status_code is None and err.raw_response is None and err.body == ""
+
+
+def test_transport_errors_are_scrubbed_of_the_key() -> None:
+    from openrouter._transport import wrap_transport_error
+
+    exc = httpx.LocalProtocolError("Illegal header value b'Bearer sk-or-secret-9'")
+    err = wrap_transport_error(exc, secret="sk-or-secret-9")
+    assert isinstance(err, errors.APIConnectionError)
+    assert "sk-or-secret-9" not in str(err) and "***" in str(err)

@@ -68,3 +68,8 @@ def test_every_accepted_item_form_becomes_wire_json(tmp_path: Path) -> None:
     assert as_content_part(tmp_path / "a.png", "p")["image_url"]["url"].startswith("data:image/png")
     with pytest.raises(ParameterError, match=r"input_references\[3\]: a dict must look like"):
         as_content_part({"url": 5}, "input_references[3]")
+
+
+def test_unknown_bytes_in_a_list_name_their_position() -> None:
+    with pytest.raises(ParameterError, match=r"input_references\[1\]: could not tell"):
+        as_content_part(b"what is this", "input_references[1]")

@@ -135,3 +135,15 @@ def test_default_policy_is_bounded() -> None:
     assert DEFAULT_RETRY_CONFIG.strategy == "backoff"
     assert DEFAULT_RETRY_CONFIG.backoff.max_elapsed_time == 30_000
     assert DEFAULT_RETRY_CONFIG.retry_connection_errors is True
+
+
+@pytest.mark.parametrize("headers", [{"retry-after": "0"}, {"retry-after-ms": "0"}])
+def test_zero_retry_after_falls_back_to_backoff(headers: dict[str, str]) -> None:
+    assert RetryPolicy(fast(), idempotent=False).delay_for_status(429, headers) == 0.1
+
+
+def test_a_cut_off_success_is_retried_only_when_idempotent() -> None:
+    exc = httpx.RemoteProtocolError("peer closed connection")
+    assert RetryPolicy(fast(), idempotent=False).delay_for_error(exc, 200) is None
+    assert RetryPolicy(fast(), idempotent=True).delay_for_error(exc, 200) is not None
+    assert RetryPolicy(fast(), idempotent=False).delay_for_error(exc, 503) is not None

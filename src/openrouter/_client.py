@@ -3,16 +3,19 @@ and differ only in which pool sends: ``OpenRouter`` is sync (plus the official S
 ``*_async`` methods), ``AsyncOpenRouter`` is async.
 
 Pools are created on first use, so creating a client and touching ``client.images`` costs
-almost nothing. A client closes the pools it created (``with``/``async with``/``close``),
-never one passed in, and refuses to work once closed.
+almost nothing. A pool the client creates carries the client-wide headers itself, so that
+httpx does not merge them into every request; a pool passed in gets them per request. A
+client closes the pools it created (``with``/``async with``/``close``), never one passed in,
+and refuses to work once closed.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+import threading
+import weakref
+from collections.abc import AsyncGenerator, Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -26,6 +29,13 @@ if TYPE_CHECKING:
     from ._retry import RetryConfig
 
 __all__ = ["AsyncOpenRouter", "OpenRouter"]
+
+
+def _is_client(value: Any) -> bool:
+    # Any object with httpx's client interface will do (the official SDK's HttpClient).
+    return callable(getattr(value, "send", None)) and callable(
+        getattr(value, "build_request", None)
+    )
 
 
 class _BaseClient:
@@ -45,8 +55,9 @@ class _BaseClient:
         timeout_ms: int | None = None,
         client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
-        debug_logger: logging.Logger | None = None,
+        debug_logger: Any = None,
         server: str | None = None,
+        url_params: Mapping[str, str] | None = None,
     ) -> None:
         self._config = _core.Config(
             api_key,
@@ -55,24 +66,27 @@ class _BaseClient:
             x_open_router_categories=x_open_router_categories,
             server_url=server_url,
             server=server,
+            url_params=url_params,
             retry_config=retry_config,
             timeout_ms=timeout_ms,
             debug_logger=debug_logger,
         )
-        if client is not None and not (self._sync and isinstance(client, httpx.Client)):
+        if client is not None and not (self._sync and _is_client(client)):
             raise ParameterError(
                 "client",
-                "must be an httpx.Client"
-                if self._sync
-                else "use async_client= with an async client",
+                "must be an httpx.Client" if self._sync else "use async_client= for this client",
             )
-        if async_client is not None and not isinstance(async_client, httpx.AsyncClient):
+        if async_client is not None and not _is_client(async_client):
             raise ParameterError("async_client", "must be an httpx.AsyncClient")
         self._http = client
         self._owns_http = client is None
         self._async_http = async_client
         self._owns_async_http = async_client is None
+        self._pool_keeper: AsyncGenerator[None, None] | None = None
         self._closed = False
+        # Pools are created on first use; the lock keeps two threads from making two, and a
+        # close() racing with a first call from leaving a pool behind.
+        self._pool_lock = threading.Lock()
 
     @property
     def server_url(self) -> str:
@@ -95,15 +109,48 @@ class _BaseClient:
                 "(a client cannot be used after `with` ends or close() is called)"
             )
 
+    async def _async_pool(self) -> httpx.AsyncClient:
+        with self._pool_lock:
+            self._check_open()
+            pool = self._async_http
+            if pool is not None and not (self._owns_async_http and pool.is_closed):
+                return pool
+            # A pool's connections belong to the event loop that opened them, so the pool
+            # is closed with that loop (see _close_with_loop) and the next loop (the next
+            # asyncio.run(), say) gets a new one.
+            pool = self._async_http = httpx.AsyncClient(
+                headers=self._config.headers,  # type: ignore[arg-type]
+                timeout=self._config.timeout,
+                follow_redirects=True,
+            )
+        self._pool_keeper = _close_with_loop(pool)
+        await self._pool_keeper.__anext__()
+        return pool
+
     async def _send_async(self, spec: _core.RequestSpec) -> httpx.Response:
-        self._check_open()
-        if self._async_http is None:
-            self._async_http = httpx.AsyncClient(timeout=self._config.timeout)
-        return await _transport.send_async(self._async_http, spec, self._config.logger)
+        pool = self._async_http
+        if pool is None or pool.is_closed or self._closed:
+            pool = await self._async_pool()
+        defaults = None if self._owns_async_http else self._config.headers
+        config = self._config
+        return await _transport.send_async(pool, spec, config.logger, defaults, config.secret)
 
     async def _aclose_async_pool(self) -> None:
-        if self._async_http is not None and self._owns_async_http:
-            await self._async_http.aclose()
+        if self._pool_keeper is not None:
+            await self._pool_keeper.aclose()  # closes the pool this client created
+
+
+async def _close_with_loop(pool: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+    """Hold ``pool`` open until the client closes it, or until its event loop ends.
+
+    An event loop closes the async generators still alive when it shuts down
+    (``asyncio.run`` does), so a pool created inside ``asyncio.run(...)`` is closed by that
+    loop instead of leaking its connections into the next one.
+    """
+    try:
+        yield
+    finally:
+        await pool.aclose()
 
 
 class OpenRouter(_BaseClient):
@@ -124,6 +171,7 @@ class OpenRouter(_BaseClient):
         async_client: An ``httpx.AsyncClient`` for the ``*_async`` methods.
         debug_logger: Logger for request/response/retry logs (default ``"openrouter"``).
         server: The named server; only ``"production"`` exists.
+        url_params: Values for ``{name}`` placeholders in ``server_url``.
 
     Use it as a context manager (``with OpenRouter() as client:``) so its connections are
     closed; ``async with`` works too and also closes the async pool of ``*_async`` calls.
@@ -138,17 +186,31 @@ class OpenRouter(_BaseClient):
 
         return Images(self)
 
+    def _pool(self) -> httpx.Client:
+        with self._pool_lock:
+            self._check_open()
+            if self._http is None:
+                self._http = httpx.Client(
+                    headers=self._config.headers,  # type: ignore[arg-type]
+                    timeout=self._config.timeout,
+                    follow_redirects=True,
+                )
+                # Closed with the client, or when it is garbage-collected unclosed.
+                self._release = weakref.finalize(self, self._http.close)
+            return self._http
+
     def _send(self, spec: _core.RequestSpec) -> httpx.Response:
-        self._check_open()
-        if self._http is None:
-            self._http = httpx.Client(timeout=self._config.timeout)
-        return _transport.send(self._http, spec, self._config.logger)
+        pool = self._http if self._http is not None and not self._closed else self._pool()
+        defaults = None if self._owns_http else self._config.headers
+        config = self._config
+        return _transport.send(pool, spec, config.logger, defaults, config.secret)
 
     def close(self) -> None:
         """Close the connection pool this client created (an async one needs ``aclose``)."""
-        self._closed = True
-        if self._http is not None and self._owns_http:
-            self._http.close()
+        with self._pool_lock:
+            self._closed = True
+            if self._http is not None and self._owns_http:
+                self._release()
 
     async def aclose(self) -> None:
         """Close both connection pools this client created."""

@@ -8,18 +8,19 @@ once.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar, Union
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from ._retry import RetryConfig
 from ._version import __version__
-from .errors import ParameterError, ResponseValidationError, error_from_response
+from .errors import ParameterError, ResponseValidationError, error_from_response, redact
 
 if TYPE_CHECKING:
     import pydantic
@@ -41,14 +42,22 @@ _ENV_HEADERS = (
 )
 
 
+HeaderValue = Union[str, bytes]  # noqa: UP007 - a runtime alias, evaluated on 3.10
+
+
 @dataclass(frozen=True)
 class RequestSpec:
-    """Everything needed to send one call, computed before any I/O."""
+    """Everything needed to send one call, computed before any I/O.
+
+    ``headers`` are this call's headers on top of the client's defaults (``Config.headers``):
+    usually none at all. Headers and body are left out of the repr, since the headers may
+    carry the key and the body megabytes of reference images.
+    """
 
     method: str
     url: str
-    headers: Mapping[str, str]
-    json: Any
+    headers: Mapping[str, HeaderValue] = field(repr=False)
+    json: Any = field(repr=False)
     timeout: httpx.Timeout
     retry: RetryConfig | None
     stream: bool
@@ -67,10 +76,39 @@ def make_timeout(timeout_ms: int | float | None, param: str = "timeout_ms") -> h
     return httpx.Timeout(seconds, connect=min(seconds, CONNECT_TIMEOUT_S))
 
 
-def _check_url(url: str, param: str) -> str:
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+def check_url(url: Any, param: str) -> str:
+    """An ``http(s)://`` base URL without query, fragment or trailing slash."""
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ParameterError(param, f"must be an http:// or https:// URL, got {url!r}")
-    return url.rstrip("/")
+    if parts.query or parts.fragment:
+        raise ParameterError(param, f"must not have a query or fragment, got {url!r}")
+    return str(url).rstrip("/")
+
+
+def header_value(param: str, value: Any) -> HeaderValue:
+    """A header value as httpx takes it: non-ASCII text goes out as UTF-8 bytes."""
+    if not isinstance(value, str):
+        raise ParameterError(param, f"must be a string, got {type(value).__name__}")
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ParameterError(param, "must not contain control characters such as newlines")
+    return value if value.isascii() else value.encode("utf-8")
+
+
+def bearer(key: Any) -> str:
+    """The ``Authorization`` value for ``key``, checked without ever echoing it."""
+    key = key.strip() if isinstance(key, str) else key
+    if not key or not isinstance(key, str):
+        raise ParameterError(
+            "api_key",
+            "no API key given. Pass api_key='sk-or-...' to the client or set the "
+            "OPENROUTER_API_KEY environment variable (keys: https://openrouter.ai/keys)",
+        )
+    if not key.isascii() or any(c.isspace() or not c.isprintable() for c in key):
+        raise ParameterError(
+            "api_key", "contains spaces, line breaks or other characters a key cannot have"
+        )
+    return f"Bearer {key}"
 
 
 class Config:
@@ -85,46 +123,53 @@ class Config:
         x_open_router_categories: str | None,
         server_url: str | None,
         server: str | None,
+        url_params: Mapping[str, str] | None,
         retry_config: RetryConfig | None,
         timeout_ms: int | None,
-        debug_logger: logging.Logger | None,
+        debug_logger: Any,
     ) -> None:
         if api_key is None:
-            api_key = os.environ.get("OPENROUTER_API_KEY") or None
-        if not api_key or not (isinstance(api_key, str) or callable(api_key)):
-            raise ParameterError(
-                "api_key",
-                "no API key given. Pass api_key='sk-or-...' to the client or set the "
-                "OPENROUTER_API_KEY environment variable (keys: https://openrouter.ai/keys)",
-            )
+            api_key = os.environ.get("OPENROUTER_API_KEY")
+        self.api_key = api_key
+        self.last_key: str | None = None  # what a key function returned last, for redaction
+        self.headers: dict[str, HeaderValue] = {
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json",
+        }
+        if callable(api_key):
+            self.secret_provider = True
+        else:
+            self.secret_provider = False
+            self.headers["Authorization"] = bearer(api_key)
         if server not in (None, "production"):
             raise ParameterError("server", f"the only server is 'production', got {server!r}")
-        self.api_key = api_key
-        self.server_url = _check_url(
-            server_url or os.environ.get("OPENROUTER_BASE_URL") or DEFAULT_SERVER_URL,
-            "server_url",
-        )
+        url, param = server_url, "server_url"
+        if not url and os.environ.get("OPENROUTER_BASE_URL"):
+            url, param = os.environ["OPENROUTER_BASE_URL"], "OPENROUTER_BASE_URL"
+        url = url or DEFAULT_SERVER_URL
+        for placeholder, part in (url_params or {}).items():
+            url = url.replace("{" + placeholder + "}", part)
+        self.server_url = check_url(url, param)
         if retry_config is not None and not isinstance(retry_config, RetryConfig):
             raise ParameterError("retry_config", "must be an openrouter.utils.RetryConfig")
         self.retry_config = retry_config
         self.timeout = make_timeout(timeout_ms)
-        self.logger = debug_logger or logging.getLogger("openrouter")
-        given = {
+        self.logger = debug_logger or _default_logger()
+        given: dict[str, str | None] = {
             "http_referer": http_referer,
             "x_open_router_title": x_open_router_title,
             "x_open_router_categories": x_open_router_categories,
         }
-        self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
         for name, header, env in _ENV_HEADERS:
             value = given[name] or os.environ.get(env)
             if value:
-                self.headers[header] = value
-        if isinstance(api_key, str):
-            self.headers["Authorization"] = f"Bearer {api_key}"
+                self.headers[header] = header_value(name, value)
 
     @property
     def secret(self) -> str | None:
-        """The key as a string, for redaction (``None`` for a key provider not yet called)."""
+        """The key, for redaction: the static one, or the last a key function returned."""
+        if self.secret_provider:
+            return self.last_key
         return self.api_key if isinstance(self.api_key, str) else None
 
     def spec(
@@ -143,33 +188,28 @@ class Config:
         http_headers: Mapping[str, str] | None = None,
     ) -> RequestSpec:
         """Build the request of one call from the client settings and the call's overrides."""
-        headers: Mapping[str, str] = self.headers
-        if (
-            stream
-            or http_referer
-            or x_open_router_title
-            or x_open_router_categories
-            or http_headers
-            or not isinstance(self.api_key, str)
+        headers: dict[str, HeaderValue] = {}
+        # Lower-case names, so that httpx replaces a default header of any spelling.
+        if stream:
+            headers["accept"] = "text/event-stream"
+        if self.secret_provider:
+            assert callable(self.api_key)
+            key = self.api_key()
+            headers["authorization"] = bearer(key)
+            self.last_key = key.strip()
+        for param, name, value in (
+            ("http_referer", "http-referer", http_referer),
+            ("x_open_router_title", "x-openrouter-title", x_open_router_title),
+            ("x_open_router_categories", "x-openrouter-categories", x_open_router_categories),
         ):
-            merged = dict(self.headers)
-            if stream:
-                merged["Accept"] = "text/event-stream"
-            for header, value in (
-                ("HTTP-Referer", http_referer),
-                ("X-OpenRouter-Title", x_open_router_title),
-                ("X-OpenRouter-Categories", x_open_router_categories),
-            ):
-                if value:
-                    merged[header] = value
-            if not isinstance(self.api_key, str):
-                merged["Authorization"] = f"Bearer {self.api_key()}"
-            if http_headers:
-                merged.update(http_headers)
-            headers = merged
+            if value:
+                headers[name] = header_value(param, value)
+        if http_headers:
+            for name, value in http_headers.items():
+                headers[name.lower()] = header_value(f"http_headers[{name!r}]", value)
         if retries is not None and not isinstance(retries, RetryConfig):
             raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
-        base = _check_url(server_url, "server_url") if server_url else self.server_url
+        base = check_url(server_url, "server_url") if server_url else self.server_url
         return RequestSpec(
             method=method,
             url=base + path,
@@ -180,6 +220,15 @@ class Config:
             stream=stream,
             idempotent=method == "GET",
         )
+
+
+def _default_logger() -> logging.Logger:
+    """The ``openrouter`` logger; ``OPENROUTER_DEBUG=1`` makes it print (as in the official SDK)."""
+    logger = logging.getLogger("openrouter")
+    if os.environ.get("OPENROUTER_DEBUG") and not logger.handlers:
+        logger.addHandler(logging.StreamHandler())
+        logger.setLevel(logging.DEBUG)
+    return logger
 
 
 # --------------------------------------------------------------------------------------
@@ -270,15 +319,22 @@ def _check_enum(name: str, value: Any) -> str:
     return value
 
 
-def _dump_model(name: str, value: Any, model: type[pydantic.BaseModel]) -> dict[str, Any]:
-    """A model or a dict as wire JSON with only what the caller set (never invented nulls)."""
+def _dump_model(
+    name: str, value: Any, model: type[pydantic.BaseModel], *, nulls: bool
+) -> dict[str, Any]:
+    """A model or a dict as wire JSON with only what the caller set (never invented nulls).
+
+    ``nulls``: whether an explicit ``None`` is sent as ``null`` (where the spec allows it).
+    """
     from pydantic import ValidationError
 
     try:
         validated = value if isinstance(value, model) else model.model_validate(value)
     except ValidationError as exc:
         raise ParameterError(name, _first_error(exc)) from None
-    return validated.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return validated.model_dump(
+        mode="json", by_alias=True, exclude_unset=True, exclude_none=not nulls
+    )
 
 
 def generate_body(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -312,12 +368,13 @@ def generate_body(args: Mapping[str, Any]) -> dict[str, Any]:
         else:  # provider, trace
             from . import components
 
-            model = (
-                components.ImageGenerationProviderPreferences
-                if name == "provider"
-                else components.TraceConfig
-            )
-            value = _dump_model(name, value, model)
+            # The provider preferences are nullable in the spec, the trace fields are not.
+            if name == "provider":
+                value = _dump_model(
+                    name, value, components.ImageGenerationProviderPreferences, nulls=True
+                )
+            else:
+                value = _dump_model(name, value, components.TraceConfig, nulls=False)
         body[name] = value
     return body
 
@@ -341,6 +398,9 @@ def endpoints_path(author: Any, slug: Any) -> str:
     """``/images/models/{author}/{slug}/endpoints`` with both parts URL-quoted."""
     author = _check_str("author", author, non_empty=True)
     slug = _check_str("slug", slug, non_empty=True)
+    for name, part in (("author", author), ("slug", slug)):
+        if part in (".", ".."):
+            raise ParameterError(name, f"must be a model id part, got {part!r}")
     return f"/images/models/{quote(author, safe='')}/{quote(slug, safe='')}/endpoints"
 
 
@@ -352,8 +412,8 @@ def _first_error(exc: Exception) -> str:
     errors = getattr(exc, "errors", None)
     if callable(errors):
         first = errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "body"
-        return f"{where}: {first.get('msg')}"
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
     return str(exc)
 
 
@@ -364,7 +424,7 @@ def is_success(response: httpx.Response) -> bool:
 
 def is_event_stream(response: httpx.Response) -> bool:
     """Whether the response is an SSE stream (as opposed to a buffered JSON answer)."""
-    return "text/event-stream" in response.headers.get("content-type", "")
+    return "text/event-stream" in response.headers.get("content-type", "").lower()
 
 
 def raise_for_status(response: httpx.Response, secret: str | None) -> None:
@@ -373,19 +433,37 @@ def raise_for_status(response: httpx.Response, secret: str | None) -> None:
         raise error_from_response(response, secret)
 
 
+def _validate_json(model: type[T], content: bytes) -> T:
+    """``model.model_validate_json``, with the cyclic garbage collector paused for big bodies.
+
+    Every pydantic model is tracked by the garbage collector, and a model listing creates
+    hundreds of them: the collector then runs several times in the middle of the parse and
+    finds nothing to free, since every new object belongs to the result. Pausing it costs
+    nothing and saves about a fifth of ``list_models``; it is restarted at once, and left
+    alone if the application turned it off.
+    """
+    if len(content) < 8192 or not gc.isenabled():
+        return model.model_validate_json(content)
+    gc.disable()
+    try:
+        return model.model_validate_json(content)
+    finally:
+        gc.enable()
+
+
 def parse_json(response: httpx.Response, model: type[T], secret: str | None = None) -> T:
     """Parse a read response into ``model``, or raise the matching typed error."""
     from pydantic import ValidationError
 
     raise_for_status(response, secret)
     try:
-        return model.model_validate_json(response.content)
+        return _validate_json(model, response.content)
     except ValidationError as exc:
         content_type = response.headers.get("content-type", "") or "no content type"
         raise ResponseValidationError(
             f"HTTP {response.status_code} response ({content_type}) is not a valid "
             f"{model.__name__}: {_first_error(exc)}",
             response,
-            response.content[:2000].decode("utf-8", "replace"),
             exc,
+            redact(response.content[:2000].decode("utf-8", "replace"), secret),
         ) from exc

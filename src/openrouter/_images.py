@@ -63,7 +63,7 @@ if TYPE_CHECKING:
         seed: int | None
         session_id: str | None
         size: str | None
-        trace: TraceConfig | TraceConfigTypedDict | None
+        trace: TraceConfig | TraceConfigTypedDict | Mapping[str, Any] | None
         user: str | None
 
 
@@ -120,7 +120,7 @@ class _AsyncMethods:
         session_id: str | None = None,
         size: str | None = None,
         stream: bool | None = None,
-        trace: TraceConfig | TraceConfigTypedDict | None = None,
+        trace: TraceConfig | TraceConfigTypedDict | Mapping[str, Any] | None = None,
         user: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
@@ -231,7 +231,7 @@ class Images(_AsyncMethods):
         session_id: str | None = None,
         size: str | None = None,
         stream: bool | None = None,
-        trace: TraceConfig | TraceConfigTypedDict | None = None,
+        trace: TraceConfig | TraceConfigTypedDict | Mapping[str, Any] | None = None,
         user: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,

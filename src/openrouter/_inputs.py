@@ -24,14 +24,14 @@ a :class:`~openrouter.components.ContentPartImage`, or its dict form."""
 _URL_PREFIXES = ("http://", "https://", "data:")
 
 
-def data_url(data: bytes, media_type: str | None = None) -> str:
+def data_url(data: bytes, media_type: str | None = None, param: str = "media_type") -> str:
     """``data:<mime>;base64,...`` for image bytes, the MIME type sniffed when not given."""
     from .components import sniff_media_type
 
     mime = media_type or sniff_media_type(data[:512])
     if mime is None:
         raise ParameterError(
-            "media_type",
+            param,
             "could not tell the image type from its bytes; pass media_type='image/png' "
             "(or jpeg, webp, gif, svg+xml)",
         )
@@ -60,7 +60,7 @@ def _to_url(source: Any, media_type: str | None, param: str) -> str:
     if isinstance(source, str) and source.startswith(_URL_PREFIXES):
         return source
     if isinstance(source, (bytes, bytearray, memoryview)):
-        return data_url(bytes(source), media_type)
+        return data_url(bytes(source), media_type, "media_type" if param == "source" else param)
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.is_file():

@@ -5,13 +5,15 @@ Nothing here does I/O or sleeps; ``_transport`` drives these decisions for both 
 The default policy is deliberate, because an image generation costs money:
 
 * retry 429 and every 5XX (524 and 529 included), and connection failures (the request
-  could not be sent, or the connection dropped before the response was complete);
-* never retry any other 4XX, and never retry a read timeout of ``POST /images``: a
-  generation that is merely slow may still be running, and billed, upstream;
+  could not be sent, or the connection dropped before a response arrived);
+* never retry any other 4XX; never retry a read timeout of ``POST /images`` (a generation
+  that is merely slow may still be running, and billed, upstream), nor a ``POST /images``
+  whose successful answer was cut off mid-body (the images were made, and billed);
 * exponential backoff (0.5 s, 1 s, 2 s, 4 s, capped at 8 s) plus up to 25 % jitter, and no
   new attempt once 30 s have passed since the first one;
-* a ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` header replaces the backoff;
-  when it asks for more time than the budget has left, the error is raised at once;
+* a positive ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` header replaces
+  the backoff (zero or a past date does not: that would retry in a tight loop); when it
+  asks for more time than the budget has left, the error is raised at once;
 * a stream is retried only until its response headers arrive, never once events flow.
 """
 
@@ -22,6 +24,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 import httpx
 
@@ -104,6 +107,11 @@ def _parse_status_pattern(code: str) -> tuple[int, int]:
     )
 
 
+@lru_cache(maxsize=32)
+def _status_ranges(codes: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    return tuple(_parse_status_pattern(code) for code in codes)
+
+
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     """The wait a response asks for: ``retry-after-ms``, else ``Retry-After`` in seconds
     or as an HTTP date. ``None`` when absent or unreadable."""
@@ -152,10 +160,9 @@ class RetryPolicy:
         self.idempotent = idempotent
         self.retries = 0
         self.started = time.monotonic()
-        self.ranges = [
-            _parse_status_pattern(c)
-            for c in (self.config.status_codes_override or DEFAULT_RETRY_STATUSES)
-        ]
+        self.ranges = _status_ranges(
+            tuple(self.config.status_codes_override or DEFAULT_RETRY_STATUSES)
+        )
 
     def delay_for_status(self, status: int, headers: Mapping[str, str]) -> float | None:
         """Wait before retrying a response with this status, or ``None``."""
@@ -165,10 +172,15 @@ class RetryPolicy:
             return None
         return self._next(retry_after_seconds(headers))
 
-    def delay_for_error(self, exc: Exception) -> float | None:
-        """Wait before retrying after this transport error, or ``None``."""
+    def delay_for_error(self, exc: Exception, status: int | None = None) -> float | None:
+        """Wait before retrying after this transport error, or ``None``.
+
+        ``status`` is the status of a response whose body failed to arrive, if any.
+        """
         if self.config.strategy != "backoff" or not self.config.retry_connection_errors:
             return None
+        if status is not None and 200 <= status < 300 and not self.idempotent:
+            return None  # the work was done (and billed): another attempt would pay again
         if isinstance(exc, _CONNECTION_FAILURES) or (
             self.idempotent and isinstance(exc, _SLOW_SERVER)
         ):
@@ -177,7 +189,7 @@ class RetryPolicy:
 
     def _next(self, asked: float | None) -> float | None:
         backoff = self.config.backoff
-        if asked is None:
+        if asked is None or asked <= 0:
             interval = min(
                 backoff.max_interval, backoff.initial_interval * backoff.exponent**self.retries
             )

@@ -11,11 +11,14 @@ yields one ``image_generation.completed`` event per image, so the same loop work
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Generator, Iterable
-from typing import TYPE_CHECKING
+import weakref
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
+from typing import TYPE_CHECKING, Generic
 
 import httpx
+import httpx_sse
 from pydantic import TypeAdapter, ValidationError
+from typing_extensions import TypeVar
 
 from ._core import is_event_stream, parse_json, raise_for_status
 from ._transport import wrap_transport_error
@@ -23,10 +26,11 @@ from .components import (
     ImageGenCompletedEvent,
     ImageGenerationResponse,
     ImageGenStreamErrorEvent,
+    ImageStreamEvent,
     ImageStreamingResponseData,
     UnknownImageStreamingResponseData,
 )
-from .errors import APIConnectionError, ResponseValidationError, StreamError
+from .errors import APIConnectionError, ResponseValidationError, StreamError, redact
 
 if TYPE_CHECKING:
     from httpx_sse import ServerSentEvent
@@ -35,17 +39,19 @@ if TYPE_CHECKING:
 __all__ = ["AsyncImageStream", "EventDecoder", "ImageStream"]
 
 _EVENT = TypeAdapter[ImageStreamingResponseData](ImageStreamingResponseData)
+EventT = TypeVar("EventT", covariant=True, default=ImageStreamEvent)
 
 
 class EventDecoder:
     """Turns server-sent events into typed events, remembering how the stream ended."""
 
-    def __init__(self, response: httpx.Response | None = None) -> None:
+    def __init__(self, response: httpx.Response | None = None, secret: str | None = None):
         self.response = response
+        self.secret = secret
         self.done = False
         self.completed = False
 
-    def decode(self, sse: ServerSentEvent) -> ImageStreamingResponseData | None:
+    def decode(self, sse: ServerSentEvent) -> ImageStreamEvent | None:
         """The typed event of one SSE message, or ``None`` for one to skip (see ``done``)."""
         data = sse.data
         if not data:  # comment-only or id-only messages
@@ -59,20 +65,24 @@ class EventDecoder:
             raise ResponseValidationError(
                 f"stream event is not valid: {exc.errors()[0]['msg']}",
                 self.response,
-                data[:2000],
                 exc,
+                redact(data[:2000], self.secret),
             ) from exc
         kind = type(event)
-        if kind is UnknownImageStreamingResponseData and event.type is None and sse.event:
-            # Some servers name the event in the SSE `event:` field only.
+        if (
+            kind is UnknownImageStreamingResponseData
+            and event.type is None
+            and sse.event not in ("", "message")  # "message" is the SSE default name
+        ):
+            # Some servers name the event only in the SSE `event:` field.
             event = _EVENT.validate_python({**event.model_dump(), "type": sse.event})
             kind = type(event)
         if kind is ImageGenStreamErrorEvent:
             assert isinstance(event, ImageGenStreamErrorEvent)
-            raise StreamError(event, self.response)
+            raise StreamError(event, self.response, self.secret)
         if kind is ImageGenCompletedEvent:
             self.completed = True
-        return event
+        return event  # type: ignore[return-value]  # the error event was raised above
 
     def finish(self) -> None:
         """Call at the end of the body: a stream cut short is an error, not a quiet end."""
@@ -83,83 +93,107 @@ class EventDecoder:
             )
 
 
+class _EventSource(httpx_sse.EventSource):
+    # The content type was already checked, without regard to case (httpx-sse minds it).
+    def _check_content_type(self) -> None:
+        pass
+
+
+def _event_source(response: httpx.Response) -> _EventSource:
+    # SSE is always UTF-8, and a leading byte order mark must be dropped (the SSE spec),
+    # or the first event's first field name would carry it and the event would be lost.
+    response.encoding = "utf-8-sig"
+    return _EventSource(response)
+
+
 def _buffered(response: httpx.Response, secret: str | None) -> list[ImageGenCompletedEvent]:
     """The events of a JSON answer to a stream request (or raise its error)."""
     return parse_json(response, ImageGenerationResponse, secret).completed_events()
 
 
-def _sse_events(response: httpx.Response) -> Generator[ImageStreamingResponseData, None, None]:
-    from httpx_sse import EventSource
-
-    decoder = EventDecoder(response)
+def _sse_events(
+    response: httpx.Response, secret: str | None
+) -> Generator[ImageStreamEvent, None, None]:
+    decoder = EventDecoder(response, secret)
     try:
-        for sse in EventSource(response).iter_sse():
+        for sse in _event_source(response).iter_sse():
             event = decoder.decode(sse)
             if event is not None:
                 yield event
             elif decoder.done:
                 return
         decoder.finish()
-    except httpx.TransportError as exc:
-        raise wrap_transport_error(exc, "while reading the stream") from exc
+    except (httpx.TransportError, httpx.StreamError) as exc:
+        if response.is_closed:  # closed on purpose, from another thread: just stop
+            return
+        raise wrap_transport_error(exc, "while reading the stream", secret) from exc
     finally:
         response.close()
 
 
 async def _asse_events(
-    response: httpx.Response,
-) -> AsyncGenerator[ImageStreamingResponseData, None]:
-    from httpx_sse import EventSource
-
-    decoder = EventDecoder(response)
+    response: httpx.Response, secret: str | None
+) -> AsyncGenerator[ImageStreamEvent, None]:
+    decoder = EventDecoder(response, secret)
     try:
-        async for sse in EventSource(response).aiter_sse():
+        async for sse in _event_source(response).aiter_sse():
             event = decoder.decode(sse)
             if event is not None:
                 yield event
             elif decoder.done:
                 return
         decoder.finish()
-    except httpx.TransportError as exc:
-        raise wrap_transport_error(exc, "while reading the stream") from exc
+    except (httpx.TransportError, httpx.StreamError) as exc:
+        if response.is_closed:  # closed on purpose, from another task: just stop
+            return
+        raise wrap_transport_error(exc, "while reading the stream", secret) from exc
     finally:
         await response.aclose()
 
 
-class ImageStream:
+class ImageStream(Generic[EventT]):
     """The events of ``images.generate(stream=True)``: iterate it, ideally inside ``with``.
 
     ``with res as events: for event in events: ...`` yields partial images, text chunks and
     completed images as typed models; leaving the block (``break``, an exception) closes the
-    connection. An ``error`` event is raised as :class:`~openrouter.errors.StreamError`.
-    ``response`` is the underlying ``httpx.Response`` (``None`` for a buffered result).
+    connection, and so does ``close()``. A stream dropped without either is closed when it
+    is garbage-collected. An ``error`` event is raised as
+    :class:`~openrouter.errors.StreamError`. ``response`` is the underlying
+    ``httpx.Response`` (``None`` for a buffered result).
     """
 
     def __init__(
         self,
-        events: Generator[ImageStreamingResponseData, None, None],
+        events: Generator[EventT, None, None],
         response: httpx.Response | None = None,
     ) -> None:
         self._events = events
+        self._closed = False
         self.response = response
+        # Release the connection even if the stream is dropped unread and never closed.
+        self._release = weakref.finalize(self, response.close) if response else None
 
     @classmethod
-    def open(cls, response: httpx.Response, secret: str | None = None) -> ImageStream:
+    def open(
+        cls, response: httpx.Response, secret: str | None = None
+    ) -> ImageStream[ImageStreamEvent]:
         """A stream over a response whose headers are in (its errors are raised here)."""
         if not is_event_stream(response):
-            return cls(_replay(_buffered(response, secret)), response)
+            return ImageStream(_replay(_buffered(response, secret)), response)
         raise_for_status(response, secret)
-        return cls(_sse_events(response), response)
+        return ImageStream(_sse_events(response, secret), response)
 
     @classmethod
-    def of(cls, events: Iterable[ImageStreamingResponseData]) -> ImageStream:
+    def of(cls, events: Iterable[EventT]) -> ImageStream[EventT]:
         """A stream replaying already known events."""
-        return cls(_replay(events))
+        return ImageStream(_replay(events))
 
-    def __iter__(self) -> Generator[ImageStreamingResponseData, None, None]:
-        return self._events
+    def __iter__(self) -> Iterator[EventT]:
+        return self
 
-    def __next__(self) -> ImageStreamingResponseData:
+    def __next__(self) -> EventT:
+        if self._closed:
+            raise StopIteration
         return next(self._events)
 
     def __enter__(self) -> Self:
@@ -169,40 +203,52 @@ class ImageStream:
         self.close()
 
     def close(self) -> None:
-        """Stop the stream and release its connection (safe to call twice)."""
-        self._events.close()
-        if self.response is not None:
-            self.response.close()
+        """Stop the stream and release its connection (safe to call twice, or from
+        another thread while the stream is being read)."""
+        self._closed = True
+        if self._release is not None:
+            self._release()
+        if not getattr(self._events, "gi_running", False):
+            self._events.close()
 
 
-class AsyncImageStream:
-    """The async twin of :class:`ImageStream`: ``async with`` and ``async for``."""
+class AsyncImageStream(Generic[EventT]):
+    """The async twin of :class:`ImageStream`: ``async with`` and ``async for``.
+
+    Close it (``async with``, ``break`` inside it, or ``await close()``): an async stream
+    dropped unread cannot release its connection by itself.
+    """
 
     def __init__(
         self,
-        events: AsyncGenerator[ImageStreamingResponseData, None],
+        events: AsyncGenerator[EventT, None],
         response: httpx.Response | None = None,
     ) -> None:
         self._events = events
+        self._closed = False
         self.response = response
 
     @classmethod
-    def open(cls, response: httpx.Response, secret: str | None = None) -> AsyncImageStream:
+    def open(
+        cls, response: httpx.Response, secret: str | None = None
+    ) -> AsyncImageStream[ImageStreamEvent]:
         """A stream over a response whose headers are in (its errors are raised here)."""
         if not is_event_stream(response):
-            return cls(_areplay(_buffered(response, secret)), response)
+            return AsyncImageStream(_areplay(_buffered(response, secret)), response)
         raise_for_status(response, secret)
-        return cls(_asse_events(response), response)
+        return AsyncImageStream(_asse_events(response, secret), response)
 
     @classmethod
-    def of(cls, events: Iterable[ImageStreamingResponseData]) -> AsyncImageStream:
+    def of(cls, events: Iterable[EventT]) -> AsyncImageStream[EventT]:
         """A stream replaying already known events."""
-        return cls(_areplay(events))
+        return AsyncImageStream(_areplay(events))
 
-    def __aiter__(self) -> AsyncGenerator[ImageStreamingResponseData, None]:
-        return self._events
+    def __aiter__(self) -> AsyncIterator[EventT]:
+        return self
 
-    async def __anext__(self) -> ImageStreamingResponseData:
+    async def __anext__(self) -> EventT:
+        if self._closed:
+            raise StopAsyncIteration
         return await self._events.__anext__()
 
     async def __aenter__(self) -> Self:
@@ -212,20 +258,19 @@ class AsyncImageStream:
         await self.close()
 
     async def close(self) -> None:
-        """Stop the stream and release its connection (safe to call twice)."""
-        await self._events.aclose()
+        """Stop the stream and release its connection (safe to call twice, or from
+        another task while the stream is being read)."""
+        self._closed = True
         if self.response is not None:
             await self.response.aclose()
+        if not getattr(self._events, "ag_running", False):
+            await self._events.aclose()
 
 
-def _replay(
-    events: Iterable[ImageStreamingResponseData],
-) -> Generator[ImageStreamingResponseData, None, None]:
+def _replay(events: Iterable[EventT]) -> Generator[EventT, None, None]:
     yield from events
 
 
-async def _areplay(
-    events: Iterable[ImageStreamingResponseData],
-) -> AsyncGenerator[ImageStreamingResponseData, None]:
+async def _areplay(events: Iterable[EventT]) -> AsyncGenerator[EventT, None]:
     for event in events:
         yield event

@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from ._core import is_event_stream, is_success
 from ._retry import RetryPolicy, describe
-from .errors import APIConnectionError, APITimeoutError, NoResponseError
+from .errors import (
+    APIConnectionError,
+    APITimeoutError,
+    ClientClosedError,
+    NoResponseError,
+    redact,
+)
 
 if TYPE_CHECKING:
-    from ._core import RequestSpec
+    from ._core import HeaderValue, RequestSpec
 
 
 _TIMEOUT_KINDS = {
@@ -32,12 +39,15 @@ _TIMEOUT_KINDS = {
 }
 
 
-def wrap_transport_error(exc: httpx.HTTPError, during: str = "") -> NoResponseError:
-    """This SDK's error for an httpx transport failure (never includes headers or the key)."""
+def wrap_transport_error(
+    exc: httpx.TransportError | httpx.StreamError, during: str = "", secret: str | None = None
+) -> NoResponseError:
+    """This SDK's error for an httpx transport failure (the key is scrubbed from it)."""
     try:
-        where = f"{exc.request.method} {exc.request.url}"
-        limits = exc.request.extensions.get("timeout") or {}
-    except RuntimeError:  # httpx raises this when the error carries no request
+        request = exc.request  # type: ignore[union-attr]  # StreamError has none: AttributeError
+        where = f"{request.method} {request.url}"
+        limits = request.extensions.get("timeout") or {}
+    except (RuntimeError, AttributeError):  # httpx raises RuntimeError when there is none
         where, limits = "request", {}
     when = f" {during}" if during else ""
     if isinstance(exc, httpx.TimeoutException):
@@ -45,7 +55,7 @@ def wrap_transport_error(exc: httpx.HTTPError, during: str = "") -> NoResponseEr
         limit = limits.get(kind)
         detail = f": nothing for {limit:g} s ({kind} timeout, see timeout_ms)" if limit else ""
         return APITimeoutError(f"{where} timed out{when}{detail}")
-    return APIConnectionError(f"{where}: connection failed{when} ({describe(exc)})")
+    return APIConnectionError(redact(f"{where}: connection failed{when} ({describe(exc)})", secret))
 
 
 def _must_read(spec: RequestSpec, response: httpx.Response) -> bool:
@@ -55,20 +65,23 @@ def _must_read(spec: RequestSpec, response: httpx.Response) -> bool:
 
 
 class _Log:
-    """The debug log lines of one call; the API key never reaches them."""
+    """The debug log lines of one call; the API key never reaches them (headers are not
+    logged). The logger may be any object with a ``debug`` method, as the official SDK's."""
 
-    def __init__(self, logger: logging.Logger, spec: RequestSpec) -> None:
+    def __init__(self, logger: Any, spec: RequestSpec) -> None:
         self.logger = logger
         self.where = f"{spec.method} {spec.url}"
         self.started = time.perf_counter()
+        is_enabled = getattr(logger, "isEnabledFor", None)
+        self.debug = is_enabled(logging.DEBUG) if is_enabled else True
 
     def sent(self, attempt: int) -> None:
-        if self.logger.isEnabledFor(logging.DEBUG):
+        if self.debug:
             self.started = time.perf_counter()
             self.logger.debug("request %s (attempt %d)", self.where, attempt)
 
     def received(self, response: httpx.Response) -> None:
-        if self.logger.isEnabledFor(logging.DEBUG):
+        if self.debug:
             ms = (time.perf_counter() - self.started) * 1000
             self.logger.debug(
                 "response %s -> %d %s in %.1f ms",
@@ -79,15 +92,40 @@ class _Log:
             )
 
     def retrying(self, delay: float, reason: str, retry: int) -> None:
-        self.logger.info("retry %d of %s in %.2f s after %s", retry, self.where, delay, reason)
+        log = getattr(self.logger, "info", self.logger.debug)
+        log("retry %d of %s in %.2f s after %s", retry, self.where, delay, reason)
 
 
-def send(client: httpx.Client, spec: RequestSpec, logger: logging.Logger) -> httpx.Response:
-    """Send ``spec`` with retries; return a response whose body is read unless it is a stream."""
+def _headers(spec: RequestSpec, defaults: Mapping[str, HeaderValue] | None) -> Any:
+    """The call's headers; with ``defaults`` for a client that lacks them (one passed in)."""
+    if defaults is None:
+        return spec.headers or None
+    headers = httpx.Headers(defaults)  # type: ignore[arg-type]  # str and bytes values
+    headers.update(spec.headers)  # type: ignore[arg-type]  # (case-insensitive replace)
+    return headers
+
+
+def send(
+    client: httpx.Client,
+    spec: RequestSpec,
+    logger: Any,
+    defaults: Mapping[str, HeaderValue] | None = None,
+    secret: str | None = None,
+) -> httpx.Response:
+    """Send ``spec`` with retries; return a response whose body is read unless it is a stream.
+
+    ``defaults`` are the client-wide headers, for an httpx client that does not carry them.
+    """
+    if getattr(client, "is_closed", False):
+        raise ClientClosedError("the httpx.Client this client sends with has been closed")
     policy = RetryPolicy(spec.retry, idempotent=spec.idempotent)
     log = _Log(logger, spec)
     request = client.build_request(
-        spec.method, spec.url, headers=spec.headers, json=spec.json, timeout=spec.timeout
+        spec.method,
+        spec.url,
+        headers=_headers(spec, defaults),
+        json=spec.json,
+        timeout=spec.timeout,
     )
     while True:
         log.sent(policy.retries + 1)
@@ -97,11 +135,13 @@ def send(client: httpx.Client, spec: RequestSpec, logger: logging.Logger) -> htt
             if _must_read(spec, response):
                 response.read()
         except httpx.TransportError as exc:
+            status = None
             if response is not None:
+                status = response.status_code
                 response.close()
-            delay = policy.delay_for_error(exc)
+            delay = policy.delay_for_error(exc, status)
             if delay is None:
-                raise wrap_transport_error(exc) from exc
+                raise wrap_transport_error(exc, secret=secret) from exc
             log.retrying(delay, describe(exc), policy.retries)
             time.sleep(delay)
             continue
@@ -117,15 +157,25 @@ def send(client: httpx.Client, spec: RequestSpec, logger: logging.Logger) -> htt
 
 
 async def send_async(
-    client: httpx.AsyncClient, spec: RequestSpec, logger: logging.Logger
+    client: httpx.AsyncClient,
+    spec: RequestSpec,
+    logger: Any,
+    defaults: Mapping[str, HeaderValue] | None = None,
+    secret: str | None = None,
 ) -> httpx.Response:
     """The async twin of :func:`send`."""
     import anyio
 
+    if getattr(client, "is_closed", False):
+        raise ClientClosedError("the httpx.AsyncClient this client sends with has been closed")
     policy = RetryPolicy(spec.retry, idempotent=spec.idempotent)
     log = _Log(logger, spec)
     request = client.build_request(
-        spec.method, spec.url, headers=spec.headers, json=spec.json, timeout=spec.timeout
+        spec.method,
+        spec.url,
+        headers=_headers(spec, defaults),
+        json=spec.json,
+        timeout=spec.timeout,
     )
     while True:
         log.sent(policy.retries + 1)
@@ -135,11 +185,13 @@ async def send_async(
             if _must_read(spec, response):
                 await response.aread()
         except httpx.TransportError as exc:
+            status = None
             if response is not None:
+                status = response.status_code
                 await response.aclose()
-            delay = policy.delay_for_error(exc)
+            delay = policy.delay_for_error(exc, status)
             if delay is None:
-                raise wrap_transport_error(exc) from exc
+                raise wrap_transport_error(exc, secret=secret) from exc
             log.retrying(delay, describe(exc), policy.retries)
             await anyio.sleep(delay)
             continue

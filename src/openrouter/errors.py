@@ -127,6 +127,18 @@ class OpenRouterError(Exception):
         status = f", status_code={self.status_code}" if self.status_code is not None else ""
         return f"{type(self).__name__}({self.message!r}{status})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The subclasses' __init__ take different arguments: rebuild from the state, so
+        # errors cross process boundaries (multiprocessing, concurrent.futures) intact.
+        return (_restore, (type(self), dict(self.__dict__)))
+
+
+def _restore(cls: type[OpenRouterError], state: dict[str, Any]) -> OpenRouterError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
+
 
 class APIStatusError(OpenRouterError):
     """The server answered with an error status (4XX or 5XX).
@@ -140,8 +152,17 @@ class APIStatusError(OpenRouterError):
     status_code: int
     raw_response: httpx.Response
 
-    def __init__(self, data: ErrorResponse, raw_response: httpx.Response, body: str) -> None:
+    def __init__(
+        self, data: ErrorResponse | str, raw_response: httpx.Response, body: str | None = None
+    ) -> None:
+        if isinstance(data, str):  # the official SDK's (message, raw_response, body) form
+            from .components import ErrorResponse, ErrorResponseErrorData
+
+            error = ErrorResponseErrorData(code=raw_response.status_code, message=data)
+            data = ErrorResponse(error=error)
         self.data = data
+        if body is None:
+            body = _text_of(raw_response)
         super().__init__(data.error.message, raw_response, body)
 
     def __str__(self) -> str:
@@ -229,8 +250,8 @@ class ResponseValidationError(OpenRouterError):
         self,
         message: str,
         raw_response: httpx.Response | None,
-        body: str = "",
         cause: Exception | None = None,
+        body: str | None = None,
     ) -> None:
         super().__init__(message, raw_response, body)
         self.cause = cause
@@ -243,7 +264,14 @@ class StreamError(OpenRouterError):
     typed :class:`~openrouter.components.ImageGenStreamErrorEvent`.
     """
 
-    def __init__(self, event: ImageGenStreamErrorEvent, raw_response: httpx.Response | None):
+    def __init__(
+        self,
+        event: ImageGenStreamErrorEvent,
+        raw_response: httpx.Response | None,
+        secret: str | None = None,
+    ) -> None:
+        if secret:  # a provider may echo request headers in its error
+            event = type(event).model_validate_json(redact(event.model_dump_json(), secret))
         self.event = event
         self.code = event.error.code
         self.type = event.error.type
@@ -259,6 +287,9 @@ class StreamError(OpenRouterError):
 
 class NoResponseError(OpenRouterError):
     """No complete response was received (connection failure or timeout)."""
+
+    def __init__(self, message: str = "No response received") -> None:
+        super().__init__(message)
 
 
 class APIConnectionError(NoResponseError):
@@ -365,18 +396,27 @@ def error_from_response(response: httpx.Response, secret: str | None = None) -> 
     from .components import ErrorResponse, ErrorResponseErrorData
 
     status = response.status_code
-    content = response.content
-    body = _redact(content.decode("utf-8", "replace"), secret)
+    body = redact(response.content.decode("utf-8", "replace"), secret)
+    # Parsed after redaction, so that the key is out of the message and metadata too.
+    content = body.encode("utf-8") if secret else response.content
     try:
         data = ErrorResponse.model_validate_json(content)
-        data.error.message = _redact(data.error.message, secret) or _reason_phrase(status)
+        data.error.message = data.error.message or _reason_phrase(status)
     except ValidationError:
         message = _readable_body(status, content, response.headers.get("content-type", ""))
-        error = ErrorResponseErrorData(code=status, message=_redact(message, secret))
+        error = ErrorResponseErrorData(code=status, message=message)
         data = ErrorResponse(error=error)
     cls = STATUS_ERRORS.get(status, OpenRouterDefaultError)
     return cls(data, response, body)
 
 
-def _redact(text: str, secret: str | None) -> str:
+def _text_of(response: httpx.Response) -> str:
+    try:
+        return response.text
+    except Exception:  # a streamed response whose body was not read
+        return ""
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with every occurrence of the API key replaced by ``***``."""
     return text.replace(secret, "***") if secret and secret in text else text
