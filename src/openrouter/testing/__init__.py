@@ -26,23 +26,38 @@ uvicorn); Pillow is optional (jpeg/webp output). The pytest plugin provides the
 (which pytest does for the plugin) stays cheap.
 """
 
+# The modules, bottom-up (each one only imports those above it):
+#   _catalogue   the fake models and their endpoints, as plain data
+#   _images      deterministic tiny PNG/JPEG/WebP/SVG images
+#   _responses   Plan: a response described as data; JSON and error-envelope helpers
+#   _faults      Fault: checking, matching, and the response of a failing fault
+#   _state       FakeState (settings, faults, request log) and RecordedRequest
+#   _delivery    PlannedResponse: sends a Plan with a fault's delays and dropped connections
+#   _validation  a generation request body -> Job, or a 400/404 error
+#   _generation  Job -> buffered JSON or SSE stream, with usage
+#   _app         the Starlette routes and the request pipeline (create_app)
+#   _server      FakeServer: the app under uvicorn on a background thread
+#   _plugin      the pytest fixtures; __main__: python -m openrouter.testing
+
 from __future__ import annotations
 
 import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._app import Fault, RecordedRequest, create_app
+    from ._app import create_app
     from ._catalogue import MODELS
+    from ._faults import Fault
     from ._server import FakeServer
+    from ._state import RecordedRequest
 
 __all__ = ["MODELS", "FakeServer", "Fault", "RecordedRequest", "create_app"]
 
 # Where each public name lives; resolved on first access (PEP 562).
 _LOCATIONS = {
     "FakeServer": "._server",
-    "Fault": "._app",
-    "RecordedRequest": "._app",
+    "Fault": "._faults",
+    "RecordedRequest": "._state",
     "create_app": "._app",
     "MODELS": "._catalogue",
 }

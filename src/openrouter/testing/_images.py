@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape
 
 __all__ = [
     "MEDIA_TYPES",
+    "aspect_value",
     "dimensions",
     "encode_raster",
     "encode_png",

@@ -19,7 +19,9 @@ from typing import Any
 
 import uvicorn
 
-from ._app import FakeState, Fault, RecordedRequest, create_app
+from ._app import create_app
+from ._faults import Fault
+from ._state import FakeState, RecordedRequest
 
 __all__ = ["FakeServer"]
 
