@@ -16,6 +16,8 @@ from pathlib import Path
 
 from openrouter import OpenRouter, components, errors
 
+SAVED: list[Path] = []  # every file this run wrote
+
 
 @contextlib.contextmanager
 def local_server() -> Iterator[tuple[str, str]]:
@@ -55,6 +57,7 @@ def buffered(client: OpenRouter, model: str, out: Path) -> float:
     took = time.perf_counter() - started
     for i, image in enumerate(res.data):
         path = image.save(out / f"lighthouse-{i}")
+        SAVED.append(path)
         print(f"   saved {path} ({len(image.to_bytes()):,} bytes, {image.mime_type})")
     cost = res.usage.cost if res.usage and res.usage.cost else 0.0
     print(f"   {len(res.data)} images in {took:.2f} s, cost ${cost:.4f}")
@@ -69,11 +72,13 @@ def streamed(client: OpenRouter, model: str, out: Path, label: str, **kwargs: ob
         for event in events:
             if isinstance(event, components.ImageGenPartialImageEvent):
                 path = event.save(out / f"comet-partial-{event.partial_image_index}")
+                SAVED.append(path)
                 print(f"   partial image {event.partial_image_index}: {path}")
             elif isinstance(event, components.ImageGenTextChunkEvent):
                 print(f"   text chunk ({event.phase}): {event.text[:60]!r}")
             elif isinstance(event, components.ImageGenCompletedEvent):
                 path = event.save(out / f"{model.rpartition('/')[2]}-final")
+                SAVED.append(path)
                 cost += event.usage.cost if event.usage and event.usage.cost else 0.0
                 print(f"   completed: {path} ({event.mime_type})")
             else:
@@ -121,8 +126,7 @@ def main() -> int:
         except errors.OpenRouterError as exc:
             print(f"\nfailed: {type(exc).__name__}: {exc}", file=sys.stderr)
             return 1
-    files = sorted(p for p in args.out.iterdir() if p.is_file())
-    print(f"\ndone: {len(files)} files in {args.out}/, total cost ${cost:.4f}")
+    print(f"\ndone: {len(set(SAVED))} files written in {args.out}/, total cost ${cost:.4f}")
     return 0
 
 

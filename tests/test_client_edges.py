@@ -125,15 +125,17 @@ def test_unread_stream_dropped_releases_its_connection(fake: FakeServer) -> None
 
 
 def test_stream_closed_from_another_thread_stops_quietly(fake: FakeServer) -> None:
-    fake.inject(event_delay=0.3)
+    fake.inject(event_delay=5)  # the reader is blocked in a read when close() comes
     with openrouter.OpenRouter(api_key="k", server_url=fake.base_url) as client:
         stream = client.images.generate(model=STREAMING, prompt="x", stream=True)
         seen = []
+        started = time.monotonic()
         with stream:
             for event in stream:
                 seen.append(event)
                 if len(seen) == 1:
-                    threading.Timer(0.05, stream.close).start()
+                    threading.Timer(0.2, stream.close).start()
+        assert time.monotonic() - started < 2
         assert len(seen) < 3
         assert stream.response is not None and stream.response.is_closed
 
@@ -207,7 +209,7 @@ def test_logger_with_only_a_debug_method(fake: FakeServer) -> None:
 
 def test_errors_survive_pickling(fake: FakeServer) -> None:
     with openrouter.OpenRouter(
-        api_key="k", server_url=fake.base_url, retry_config=RetryConfig("none")
+        api_key=SECRET, server_url=fake.base_url, retry_config=RetryConfig("none")
     ) as client:
         fake.inject(status=429, headers={"Retry-After": "3"})
         with pytest.raises(errors.TooManyRequestsResponseError) as info:
@@ -215,7 +217,9 @@ def test_errors_survive_pickling(fake: FakeServer) -> None:
     for err in (info.value, errors.ParameterError("n", "bad"), errors.APITimeoutError("slow")):
         copy = pickle.loads(pickle.dumps(err))
         assert type(copy) is type(err) and str(copy) == str(err)
-    copy = pickle.loads(pickle.dumps(info.value))
+    data = pickle.dumps(info.value)
+    assert SECRET.encode() not in data  # the response (and its request's headers) stay behind
+    copy = pickle.loads(data)
     assert copy.status_code == 429 and copy.data.error.code == 429 and copy.retry_after == 3.0
 
 
@@ -228,3 +232,73 @@ def test_official_error_constructors() -> None:
     cause = ValueError("bad")
     rve = errors.ResponseValidationError("Response validation failed", response, cause, "body")
     assert rve.cause is cause and rve.body == "body"
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "code"),
+    [
+        (
+            '{"type":"error","error":{"code":502,"message":"Provider returned error"}}',
+            "Provider returned error",
+            "502",
+        ),
+        ('{"error":{"code":"boom"}}', "the stream reported an error", "boom"),
+        ('{"type":"error","error":"upstream exploded"}', "upstream exploded", None),
+        ('{"error":{"message":"no type field"}}', "no type field", None),
+    ],
+)
+async def test_off_spec_error_events_still_raise_stream_error(
+    api: Api, fake: FakeServer, data: str, message: str, code: str | None
+) -> None:
+    fake.inject(body=f"data: {data}\n\n", content_type="text/event-stream")
+    with pytest.raises(errors.StreamError) as info:
+        await api.stream(model=STREAMING, prompt="x")
+    assert info.value.message == message and info.value.code == code
+
+
+async def test_per_call_authorization_is_redacted(api: Api, fake: FakeServer) -> None:
+    other = "sk-or-v1-per-call-key-777"
+    body = {"error": {"code": 401, "message": f"Invalid credentials: Bearer {other}"}}
+    fake.inject(status=401, body=body)
+    with pytest.raises(errors.UnauthorizedResponseError) as info:
+        await api.list_models(http_headers={"Authorization": f"Bearer {other}"})
+    assert other not in str(info.value) and other not in info.value.body
+
+
+async def test_invalid_success_echoing_the_key_keeps_it_out_of_the_traceback(
+    make_api,
+    fake: FakeServer,  # type: ignore[no-untyped-def]
+) -> None:
+    import traceback
+
+    client = make_api(api_key=SECRET)
+    fake.inject(body={"created": SECRET, "data": []})
+    with pytest.raises(errors.ResponseValidationError) as info:
+        await client.generate(model=PIXEL, prompt="x")
+    assert SECRET not in "".join(traceback.format_exception(info.value))
+
+
+def test_undecodable_body_and_redirect_loops_are_typed(fake: FakeServer) -> None:
+    with openrouter.OpenRouter(
+        api_key="k", server_url=fake.base_url, retry_config=RetryConfig("none")
+    ) as client:
+        fake.inject(body="not gzip at all", headers={"Content-Encoding": "gzip"})
+        with pytest.raises(errors.ResponseValidationError, match="could not be decoded"):
+            client.images.list_models()
+        loop = fake.base_url + "/images/models"
+        fake.inject(status=307, headers={"Location": loop}, times=None)
+        with pytest.raises(errors.APIConnectionError, match="too many redirects"):
+            client.images.list_models()
+
+
+async def test_usage_with_a_partial_cost_breakdown_still_parses(api: Api, fake: FakeServer) -> None:
+    usage = {
+        "prompt_tokens": 1,
+        "completion_tokens": 2,
+        "total_tokens": 3,
+        "cost_details": {"upstream_inference_cost": 0.01},
+    }
+    fake.inject(body={"created": 1, "data": [{"b64_json": "iVBORw0KGgo="}], "usage": usage})
+    res = await api.generate(model=PIXEL, prompt="x")
+    assert res.usage is not None and res.usage.cost_details is not None
+    assert res.usage.cost_details.upstream_inference_cost == 0.01

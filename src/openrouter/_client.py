@@ -133,7 +133,7 @@ class _BaseClient:
             pool = await self._async_pool()
         defaults = None if self._owns_async_http else self._config.headers
         config = self._config
-        return await _transport.send_async(pool, spec, config.logger, defaults, config.secret)
+        return await _transport.send_async(pool, spec, config.logger, defaults)
 
     async def _aclose_async_pool(self) -> None:
         if self._pool_keeper is not None:
@@ -203,7 +203,7 @@ class OpenRouter(_BaseClient):
         pool = self._http if self._http is not None and not self._closed else self._pool()
         defaults = None if self._owns_http else self._config.headers
         config = self._config
-        return _transport.send(pool, spec, config.logger, defaults, config.secret)
+        return _transport.send(pool, spec, config.logger, defaults)
 
     def close(self) -> None:
         """Close the connection pool this client created (an async one needs ``aclose``)."""

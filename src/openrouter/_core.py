@@ -62,6 +62,8 @@ class RequestSpec:
     retry: RetryConfig | None
     stream: bool
     idempotent: bool
+    secret: str | None = field(default=None, repr=False)
+    """The key this request sends, to scrub from whatever comes back."""
 
 
 def make_timeout(timeout_ms: int | float | None, param: str = "timeout_ms") -> httpx.Timeout:
@@ -131,7 +133,6 @@ class Config:
         if api_key is None:
             api_key = os.environ.get("OPENROUTER_API_KEY")
         self.api_key = api_key
-        self.last_key: str | None = None  # what a key function returned last, for redaction
         self.headers: dict[str, HeaderValue] = {
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
@@ -165,13 +166,6 @@ class Config:
             if value:
                 self.headers[header] = header_value(name, value)
 
-    @property
-    def secret(self) -> str | None:
-        """The key, for redaction: the static one, or the last a key function returned."""
-        if self.secret_provider:
-            return self.last_key
-        return self.api_key if isinstance(self.api_key, str) else None
-
     def spec(
         self,
         method: str,
@@ -192,11 +186,12 @@ class Config:
         # Lower-case names, so that httpx replaces a default header of any spelling.
         if stream:
             headers["accept"] = "text/event-stream"
+        secret = None if self.secret_provider else str(self.api_key).strip()
         if self.secret_provider:
             assert callable(self.api_key)
             key = self.api_key()
             headers["authorization"] = bearer(key)
-            self.last_key = key.strip()
+            secret = key.strip()
         for param, name, value in (
             ("http_referer", "http-referer", http_referer),
             ("x_open_router_title", "x-openrouter-title", x_open_router_title),
@@ -207,6 +202,8 @@ class Config:
         if http_headers:
             for name, value in http_headers.items():
                 headers[name.lower()] = header_value(f"http_headers[{name!r}]", value)
+                if name.lower() == "authorization" and isinstance(value, str):
+                    secret = value.removeprefix("Bearer ").strip() or secret
         if retries is not None and not isinstance(retries, RetryConfig):
             raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
         base = check_url(server_url, "server_url") if server_url else self.server_url
@@ -219,6 +216,7 @@ class Config:
             retry=retries if retries is not None else self.retry_config,
             stream=stream,
             idempotent=method == "GET",
+            secret=secret,
         )
 
 
@@ -460,10 +458,12 @@ def parse_json(response: httpx.Response, model: type[T], secret: str | None = No
         return _validate_json(model, response.content)
     except ValidationError as exc:
         content_type = response.headers.get("content-type", "") or "no content type"
+        # pydantic's error quotes the input: keep it only if the key is not in there.
+        cause = None if secret and secret.encode() in response.content else exc
         raise ResponseValidationError(
             f"HTTP {response.status_code} response ({content_type}) is not a valid "
-            f"{model.__name__}: {_first_error(exc)}",
+            f"{model.__name__}: {redact(_first_error(exc), secret)}",
             response,
-            exc,
+            cause,
             redact(response.content[:2000].decode("utf-8", "replace"), secret),
-        ) from exc
+        ) from cause

@@ -133,10 +133,10 @@ class _AsyncMethods:
         if stream:
             from ._streaming import AsyncImageStream
 
-            return AsyncImageStream.open(response, self._client._config.secret)
+            return AsyncImageStream.open(response, spec.secret)
         from .components import ImageGenerationResponse
 
-        return _core.parse_json(response, ImageGenerationResponse, self._client._config.secret)
+        return _core.parse_json(response, ImageGenerationResponse, spec.secret)
 
     async def list_models_async(
         self,
@@ -154,7 +154,7 @@ class _AsyncMethods:
 
         spec = self._client._config.spec("GET", "/images/models", **_options(locals()))
         response = await self._client._send_async(spec)
-        return _core.parse_json(response, ImageModelsListResponse, self._client._config.secret)
+        return _core.parse_json(response, ImageModelsListResponse, spec.secret)
 
     async def list_model_endpoints_async(
         self,
@@ -175,7 +175,7 @@ class _AsyncMethods:
         path = _core.endpoints_path(author, slug)
         spec = self._client._config.spec("GET", path, **_options(locals()))
         response = await self._client._send_async(spec)
-        return _core.parse_json(response, ImageModelEndpointsResponse, self._client._config.secret)
+        return _core.parse_json(response, ImageModelEndpointsResponse, spec.secret)
 
 
 class AsyncImages(_AsyncMethods):
@@ -282,10 +282,10 @@ class Images(_AsyncMethods):
         if stream:
             from ._streaming import ImageStream
 
-            return ImageStream.open(response, self._client._config.secret)
+            return ImageStream.open(response, spec.secret)
         from .components import ImageGenerationResponse
 
-        return _core.parse_json(response, ImageGenerationResponse, self._client._config.secret)
+        return _core.parse_json(response, ImageGenerationResponse, spec.secret)
 
     def list_models(
         self,
@@ -308,7 +308,7 @@ class Images(_AsyncMethods):
 
         spec = self._client._config.spec("GET", "/images/models", **_options(locals()))
         response = self._client._send(spec)
-        return _core.parse_json(response, ImageModelsListResponse, self._client._config.secret)
+        return _core.parse_json(response, ImageModelsListResponse, spec.secret)
 
     def list_model_endpoints(
         self,
@@ -333,4 +333,4 @@ class Images(_AsyncMethods):
         path = _core.endpoints_path(author, slug)
         spec = self._client._config.spec("GET", path, **_options(locals()))
         response = self._client._send(spec)
-        return _core.parse_json(response, ImageModelEndpointsResponse, self._client._config.secret)
+        return _core.parse_json(response, ImageModelEndpointsResponse, spec.secret)

@@ -11,6 +11,9 @@ yields one ``image_generation.completed`` event per image, so the same loop work
 
 from __future__ import annotations
 
+import contextlib
+import json
+import socket
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Generic
@@ -26,6 +29,7 @@ from .components import (
     ImageGenCompletedEvent,
     ImageGenerationResponse,
     ImageGenStreamErrorEvent,
+    ImageGenStreamErrorEventError,
     ImageStreamEvent,
     ImageStreamingResponseData,
     UnknownImageStreamingResponseData,
@@ -62,20 +66,28 @@ class EventDecoder:
         try:
             event = _EVENT.validate_json(data)
         except ValidationError as exc:
-            raise ResponseValidationError(
-                f"stream event is not valid: {exc.errors()[0]['msg']}",
-                self.response,
-                exc,
-                redact(data[:2000], self.secret),
-            ) from exc
+            # An error event that strays from the schema (a numeric code, no message, the
+            # error as a string) is still an error: raise it as one, not as a parse failure.
+            lenient = _error_event(data, sse.event)
+            if lenient is None:
+                # pydantic's error quotes the input: keep it only if the key is not in there.
+                cause = None if self.secret and self.secret in data else exc
+                raise ResponseValidationError(
+                    f"stream event is not valid: {exc.errors()[0]['msg']}",
+                    self.response,
+                    cause,
+                    redact(data[:2000], self.secret),
+                ) from cause
+            event = lenient
         kind = type(event)
-        if (
-            kind is UnknownImageStreamingResponseData
-            and event.type is None
-            and sse.event not in ("", "message")  # "message" is the SSE default name
-        ):
-            # Some servers name the event only in the SSE `event:` field.
-            event = _EVENT.validate_python({**event.model_dump(), "type": sse.event})
+        if kind is UnknownImageStreamingResponseData and event.type is None:
+            # No `type` in the data: an `{"error": ...}` object, or a name given only in the
+            # SSE `event:` field ("message" is the SSE default, not a name the server gave).
+            lenient = _error_event(data, sse.event)
+            if lenient is not None:
+                event = lenient
+            elif sse.event not in ("", "message"):
+                event = _EVENT.validate_python({**event.model_dump(), "type": sse.event})
             kind = type(event)
         if kind is ImageGenStreamErrorEvent:
             assert isinstance(event, ImageGenStreamErrorEvent)
@@ -91,6 +103,28 @@ class EventDecoder:
                 "the stream ended before the image was complete "
                 "(no image_generation.completed event and no [DONE])"
             )
+
+
+def _error_event(data: str, name: str) -> ImageGenStreamErrorEvent | None:
+    """``data`` read leniently as an error event, if that is what it is."""
+    try:
+        value = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(value, dict) or "error" not in value:
+        return None
+    if value.get("type", name if name not in ("", "message") else "error") != "error":
+        return None
+    error = value["error"]
+    fields = error if isinstance(error, dict) else {"message": error}
+    message = fields.get("message")
+    text = {k: None if fields.get(k) is None else str(fields[k]) for k in ("code", "type", "param")}
+    return ImageGenStreamErrorEvent(
+        error=ImageGenStreamErrorEventError(
+            message=str(message) if message not in (None, "") else "the stream reported an error",
+            **text,
+        )
+    )
 
 
 class _EventSource(httpx_sse.EventSource):
@@ -123,7 +157,7 @@ def _sse_events(
             elif decoder.done:
                 return
         decoder.finish()
-    except (httpx.TransportError, httpx.StreamError) as exc:
+    except (httpx.HTTPError, httpx.StreamError) as exc:
         if response.is_closed:  # closed on purpose, from another thread: just stop
             return
         raise wrap_transport_error(exc, "while reading the stream", secret) from exc
@@ -143,7 +177,7 @@ async def _asse_events(
             elif decoder.done:
                 return
         decoder.finish()
-    except (httpx.TransportError, httpx.StreamError) as exc:
+    except (httpx.HTTPError, httpx.StreamError) as exc:
         if response.is_closed:  # closed on purpose, from another task: just stop
             return
         raise wrap_transport_error(exc, "while reading the stream", secret) from exc
@@ -206,9 +240,12 @@ class ImageStream(Generic[EventT]):
         """Stop the stream and release its connection (safe to call twice, or from
         another thread while the stream is being read)."""
         self._closed = True
+        reading = getattr(self._events, "gi_running", False)
+        if reading and self.response is not None:
+            _wake_reader(self.response)
         if self._release is not None:
             self._release()
-        if not getattr(self._events, "gi_running", False):
+        if not reading:
             self._events.close()
 
 
@@ -265,6 +302,19 @@ class AsyncImageStream(Generic[EventT]):
             await self.response.aclose()
         if not getattr(self._events, "ag_running", False):
             await self._events.aclose()
+
+
+def _wake_reader(response: httpx.Response) -> None:
+    """Unblock a thread waiting in a read of ``response``'s socket.
+
+    Closing a socket does not wake a thread blocked in ``recv`` on it; shutting it down
+    does (the read returns at once), so the stream ends now rather than with the next byte.
+    """
+    network = response.extensions.get("network_stream")
+    sock = network.get_extra_info("socket") if network is not None else None
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _replay(events: Iterable[EventT]) -> Generator[EventT, None, None]:

@@ -23,7 +23,8 @@ from .errors import (
     APIConnectionError,
     APITimeoutError,
     ClientClosedError,
-    NoResponseError,
+    OpenRouterError,
+    ResponseValidationError,
     redact,
 )
 
@@ -40,9 +41,14 @@ _TIMEOUT_KINDS = {
 
 
 def wrap_transport_error(
-    exc: httpx.TransportError | httpx.StreamError, during: str = "", secret: str | None = None
-) -> NoResponseError:
-    """This SDK's error for an httpx transport failure (the key is scrubbed from it)."""
+    exc: httpx.HTTPError | httpx.StreamError, during: str = "", secret: str | None = None
+) -> OpenRouterError:
+    """This SDK's error for an httpx failure other than a status (the key is scrubbed).
+
+    Timeouts become ``APITimeoutError``; a body that cannot be decoded (a bad
+    ``Content-Encoding``) ``ResponseValidationError``; everything else (refused, reset or
+    dropped connections, redirect loops) ``APIConnectionError``.
+    """
     try:
         request = exc.request  # type: ignore[union-attr]  # StreamError has none: AttributeError
         where = f"{request.method} {request.url}"
@@ -55,6 +61,11 @@ def wrap_transport_error(
         limit = limits.get(kind)
         detail = f": nothing for {limit:g} s ({kind} timeout, see timeout_ms)" if limit else ""
         return APITimeoutError(f"{where} timed out{when}{detail}")
+    if isinstance(exc, httpx.DecodingError):
+        message = f"{where}: the response body could not be decoded{when} ({describe(exc)})"
+        return ResponseValidationError(message, None, exc)
+    if isinstance(exc, httpx.TooManyRedirects):
+        return APIConnectionError(f"{where}: too many redirects")
     return APIConnectionError(redact(f"{where}: connection failed{when} ({describe(exc)})", secret))
 
 
@@ -110,7 +121,6 @@ def send(
     spec: RequestSpec,
     logger: Any,
     defaults: Mapping[str, HeaderValue] | None = None,
-    secret: str | None = None,
 ) -> httpx.Response:
     """Send ``spec`` with retries; return a response whose body is read unless it is a stream.
 
@@ -141,10 +151,14 @@ def send(
                 response.close()
             delay = policy.delay_for_error(exc, status)
             if delay is None:
-                raise wrap_transport_error(exc, secret=secret) from exc
+                raise wrap_transport_error(exc, secret=spec.secret) from exc
             log.retrying(delay, describe(exc), policy.retries)
             time.sleep(delay)
             continue
+        except httpx.HTTPError as exc:  # not worth another attempt: a bad body, a redirect loop
+            if response is not None:
+                response.close()
+            raise wrap_transport_error(exc, secret=spec.secret) from exc
         log.received(response)
         if not is_success(response):
             delay = policy.delay_for_status(response.status_code, response.headers)
@@ -161,7 +175,6 @@ async def send_async(
     spec: RequestSpec,
     logger: Any,
     defaults: Mapping[str, HeaderValue] | None = None,
-    secret: str | None = None,
 ) -> httpx.Response:
     """The async twin of :func:`send`."""
     import anyio
@@ -191,10 +204,14 @@ async def send_async(
                 await response.aclose()
             delay = policy.delay_for_error(exc, status)
             if delay is None:
-                raise wrap_transport_error(exc, secret=secret) from exc
+                raise wrap_transport_error(exc, secret=spec.secret) from exc
             log.retrying(delay, describe(exc), policy.retries)
             await anyio.sleep(delay)
             continue
+        except httpx.HTTPError as exc:  # not worth another attempt: a bad body, a redirect loop
+            if response is not None:
+                await response.aclose()
+            raise wrap_transport_error(exc, secret=spec.secret) from exc
         log.received(response)
         if not is_success(response):
             delay = policy.delay_for_status(response.status_code, response.headers)

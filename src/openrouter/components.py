@@ -360,11 +360,15 @@ AnthropicSpeed: TypeAlias = Literal["fast", "standard"]
 """Speed tier reported by some upstream providers."""
 
 
+# Accounting details below are optional here even where the spec requires them: a missing
+# breakdown must not turn an image that was made (and billed) into a parsing error.
+
+
 class AnthropicCacheCreation(BaseModel):
     """Prompt-cache write breakdown."""
 
-    ephemeral_1h_input_tokens: int
-    ephemeral_5m_input_tokens: int
+    ephemeral_1h_input_tokens: int | None = None
+    ephemeral_5m_input_tokens: int | None = None
 
 
 class AnthropicIterationCacheCreation(BaseModel):
@@ -423,8 +427,8 @@ AnthropicUsageIteration: TypeAlias = Annotated[
 class CostDetails(BaseModel):
     """Breakdown of upstream inference costs."""
 
-    upstream_inference_completions_cost: float
-    upstream_inference_prompt_cost: float
+    upstream_inference_completions_cost: float | None = None
+    upstream_inference_prompt_cost: float | None = None
     upstream_inference_cost: float | None = None
 
 

@@ -129,8 +129,12 @@ class OpenRouterError(Exception):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The subclasses' __init__ take different arguments: rebuild from the state, so
-        # errors cross process boundaries (multiprocessing, concurrent.futures) intact.
-        return (_restore, (type(self), dict(self.__dict__)))
+        # errors cross process boundaries (multiprocessing, concurrent.futures) intact. The
+        # httpx response stays behind: its request carries the API key in its headers.
+        state = dict(self.__dict__, raw_response=None)
+        if "headers" in state:
+            state["headers"] = dict(state["headers"])
+        return (_restore, (type(self), state))
 
 
 def _restore(cls: type[OpenRouterError], state: dict[str, Any]) -> OpenRouterError:
