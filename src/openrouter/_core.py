@@ -137,11 +137,11 @@ class Config:
             "User-Agent": USER_AGENT,
             "Accept": "application/json",
         }
-        if callable(api_key):
-            self.secret_provider = True
-        else:
-            self.secret_provider = False
+        # A key function is called for every request; a plain key goes in the defaults.
+        self.key: str | None = None
+        if not callable(api_key):
             self.headers["Authorization"] = bearer(api_key)
+            self.key = str(api_key).strip()
         if server not in (None, "production"):
             raise ParameterError("server", f"the only server is 'production', got {server!r}")
         url, param = server_url, "server_url"
@@ -186,9 +186,8 @@ class Config:
         # Lower-case names, so that httpx replaces a default header of any spelling.
         if stream:
             headers["accept"] = "text/event-stream"
-        secret = None if self.secret_provider else str(self.api_key).strip()
-        if self.secret_provider:
-            assert callable(self.api_key)
+        secret = self.key
+        if callable(self.api_key):
             key = self.api_key()
             headers["authorization"] = bearer(key)
             secret = key.strip()
