@@ -118,11 +118,7 @@ class _BaseClient:
             # A pool's connections belong to the event loop that opened them, so the pool
             # is closed with that loop (see _close_with_loop) and the next loop (the next
             # asyncio.run(), say) gets a new one.
-            pool = self._async_http = httpx.AsyncClient(
-                headers=self._config.headers,  # type: ignore[arg-type]
-                timeout=self._config.timeout,
-                follow_redirects=True,
-            )
+            pool = self._async_http = httpx.AsyncClient(**self._config.pool_options())
         self._pool_keeper = _close_with_loop(pool)
         await self._pool_keeper.__anext__()
         return pool
@@ -190,11 +186,7 @@ class OpenRouter(_BaseClient):
         with self._pool_lock:
             self._check_open()
             if self._http is None:
-                self._http = httpx.Client(
-                    headers=self._config.headers,  # type: ignore[arg-type]
-                    timeout=self._config.timeout,
-                    follow_redirects=True,
-                )
+                self._http = httpx.Client(**self._config.pool_options())
                 # Closed with the client, or when it is garbage-collected unclosed.
                 self._release = weakref.finalize(self, self._http.close)
             return self._http

@@ -166,6 +166,11 @@ class Config:
             if value:
                 self.headers[header] = header_value(name, value)
 
+    def pool_options(self) -> dict[str, Any]:
+        """The settings of a connection pool the client creates itself (sync or async):
+        it carries the client-wide headers, so httpx does not merge them per request."""
+        return {"headers": self.headers, "timeout": self.timeout, "follow_redirects": True}
+
     def spec(
         self,
         method: str,
