@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import threading
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Generic
@@ -146,7 +147,7 @@ def _buffered(response: httpx.Response, secret: str | None) -> list[ImageGenComp
 
 
 def _sse_events(
-    response: httpx.Response, secret: str | None
+    response: httpx.Response, secret: str | None, halted: threading.Event
 ) -> Generator[ImageStreamEvent, None, None]:
     decoder = EventDecoder(response, secret)
     try:
@@ -158,7 +159,7 @@ def _sse_events(
                 return
         decoder.finish()
     except (httpx.HTTPError, httpx.StreamError) as exc:
-        if response.is_closed:  # closed on purpose, from another thread: just stop
+        if halted.is_set():  # closed on purpose, from another thread: just stop
             return
         raise wrap_transport_error(exc, "while reading the stream", secret) from exc
     finally:
@@ -200,9 +201,13 @@ class ImageStream(Generic[EventT]):
         self,
         events: Generator[EventT, None, None],
         response: httpx.Response | None = None,
+        halted: threading.Event | None = None,
     ) -> None:
         self._events = events
         self._closed = False
+        # Set before close() wakes a reader blocked in another thread, so that the reader
+        # takes the error it then gets for the end of the stream.
+        self._halted = halted
         self.response = response
         # Release the connection even if the stream is dropped unread and never closed.
         self._release = weakref.finalize(self, response.close) if response else None
@@ -215,7 +220,8 @@ class ImageStream(Generic[EventT]):
         if not is_event_stream(response):
             return ImageStream(_replay(_buffered(response, secret)), response)
         raise_for_status(response, secret)
-        return ImageStream(_sse_events(response, secret), response)
+        halted = threading.Event()
+        return ImageStream(_sse_events(response, secret, halted), response, halted)
 
     @classmethod
     def of(cls, events: Iterable[EventT]) -> ImageStream[EventT]:
@@ -241,6 +247,8 @@ class ImageStream(Generic[EventT]):
         another thread while the stream is being read)."""
         self._closed = True
         reading = getattr(self._events, "gi_running", False)
+        if self._halted is not None:
+            self._halted.set()
         if reading and self.response is not None:
             _wake_reader(self.response)
         if self._release is not None:
