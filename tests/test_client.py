@@ -312,7 +312,7 @@ async def test_refused_connection(make_api) -> None:  # type: ignore[no-untyped-
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     client = make_api(server_url=f"http://127.0.0.1:{port}/api/v1", retry_config=NO_RETRY)
-    with pytest.raises(errors.APIConnectionError, match="connection failed"):
+    with pytest.raises(errors.APIConnectionError, match="could not connect.*check server_url"):
         await client.list_models()
 
 

@@ -272,7 +272,8 @@ async def test_invalid_success_echoing_the_key_keeps_it_out_of_the_traceback(
     import traceback
 
     client = make_api(api_key=SECRET)
-    fake.inject(body={"created": SECRET, "data": []})
+    # The image itself is broken (an error, never a repair), next to a field echoing the key.
+    fake.inject(body={"created": 1, "data": [{"b64_json": 7, "revised_prompt": SECRET}]})
     with pytest.raises(errors.ResponseValidationError) as info:
         await client.generate(model=PIXEL, prompt="x")
     assert SECRET not in "".join(traceback.format_exception(info.value))

@@ -8,26 +8,24 @@ once.
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Union
 from urllib.parse import quote, urlsplit
 
 import httpx
 
 from ._retry import RetryConfig
 from ._version import __version__
-from .errors import ParameterError, ResponseValidationError, error_from_response, redact
+from .errors import ParameterError
 
 if TYPE_CHECKING:
     import pydantic
 
     from ._inputs import InputReference
 
-T = TypeVar("T", bound="pydantic.BaseModel")
 
 DEFAULT_SERVER_URL = "https://openrouter.ai/api/v1"
 DEFAULT_TIMEOUT_MS = 300_000
@@ -330,10 +328,12 @@ def _dump_model(
     """
     from pydantic import ValidationError
 
+    from ._response import first_error
+
     try:
         validated = value if isinstance(value, model) else model.model_validate(value)
     except ValidationError as exc:
-        raise ParameterError(name, _first_error(exc)) from None
+        raise ParameterError(name, first_error(exc)) from None
     return validated.model_dump(
         mode="json", by_alias=True, exclude_unset=True, exclude_none=not nulls
     )
@@ -404,70 +404,3 @@ def endpoints_path(author: Any, slug: Any) -> str:
         if part in (".", ".."):
             raise ParameterError(name, f"must be a model id part, got {part!r}")
     return f"/images/models/{quote(author, safe='')}/{quote(slug, safe='')}/endpoints"
-
-
-# --------------------------------------------------------------------------------------
-# Responses
-
-
-def _first_error(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        first = errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return f"{where}: {first.get('msg')}" if where else str(first.get("msg"))
-    return str(exc)
-
-
-def is_success(response: httpx.Response) -> bool:
-    """2XX: anything else is raised as an error."""
-    return 200 <= response.status_code < 300
-
-
-def is_event_stream(response: httpx.Response) -> bool:
-    """Whether the response is an SSE stream (as opposed to a buffered JSON answer)."""
-    return "text/event-stream" in response.headers.get("content-type", "").lower()
-
-
-def raise_for_status(response: httpx.Response, secret: str | None) -> None:
-    """Raise the typed error of a non-2XX response (its body must have been read)."""
-    if not is_success(response):
-        raise error_from_response(response, secret)
-
-
-def _validate_json(model: type[T], content: bytes) -> T:
-    """``model.model_validate_json``, with the cyclic garbage collector paused for big bodies.
-
-    Every pydantic model is tracked by the garbage collector, and a model listing creates
-    hundreds of them: the collector then runs several times in the middle of the parse and
-    finds nothing to free, since every new object belongs to the result. Pausing it costs
-    nothing and saves about a fifth of ``list_models``; it is restarted at once, and left
-    alone if the application turned it off.
-    """
-    if len(content) < 8192 or not gc.isenabled():
-        return model.model_validate_json(content)
-    gc.disable()
-    try:
-        return model.model_validate_json(content)
-    finally:
-        gc.enable()
-
-
-def parse_json(response: httpx.Response, model: type[T], secret: str | None = None) -> T:
-    """Parse a read response into ``model``, or raise the matching typed error."""
-    from pydantic import ValidationError
-
-    raise_for_status(response, secret)
-    try:
-        return _validate_json(model, response.content)
-    except ValidationError as exc:
-        content_type = response.headers.get("content-type", "") or "no content type"
-        # pydantic's error quotes the input: keep it only if the key is not in there.
-        cause = None if secret and secret.encode() in response.content else exc
-        raise ResponseValidationError(
-            f"HTTP {response.status_code} response ({content_type}) is not a valid "
-            f"{model.__name__}: {redact(_first_error(exc), secret)}",
-            response,
-            cause,
-            redact(response.content[:2000].decode("utf-8", "replace"), secret),
-        ) from cause

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 from . import _core
+from ._response import parse_json
 
 if TYPE_CHECKING:
     from typing_extensions import Required, TypedDict, Unpack
@@ -136,7 +137,7 @@ class _AsyncMethods:
             return AsyncImageStream.open(response, spec.secret)
         from .components import ImageGenerationResponse
 
-        return _core.parse_json(response, ImageGenerationResponse, spec.secret)
+        return parse_json(response, ImageGenerationResponse, spec.secret)
 
     async def list_models_async(
         self,
@@ -154,7 +155,7 @@ class _AsyncMethods:
 
         spec = self._client._config.spec("GET", "/images/models", **_options(locals()))
         response = await self._client._send_async(spec)
-        return _core.parse_json(response, ImageModelsListResponse, spec.secret)
+        return parse_json(response, ImageModelsListResponse, spec.secret)
 
     async def list_model_endpoints_async(
         self,
@@ -175,7 +176,7 @@ class _AsyncMethods:
         path = _core.endpoints_path(author, slug)
         spec = self._client._config.spec("GET", path, **_options(locals()))
         response = await self._client._send_async(spec)
-        return _core.parse_json(response, ImageModelEndpointsResponse, spec.secret)
+        return parse_json(response, ImageModelEndpointsResponse, spec.secret)
 
 
 class AsyncImages(_AsyncMethods):
@@ -285,7 +286,7 @@ class Images(_AsyncMethods):
             return ImageStream.open(response, spec.secret)
         from .components import ImageGenerationResponse
 
-        return _core.parse_json(response, ImageGenerationResponse, spec.secret)
+        return parse_json(response, ImageGenerationResponse, spec.secret)
 
     def list_models(
         self,
@@ -308,7 +309,7 @@ class Images(_AsyncMethods):
 
         spec = self._client._config.spec("GET", "/images/models", **_options(locals()))
         response = self._client._send(spec)
-        return _core.parse_json(response, ImageModelsListResponse, spec.secret)
+        return parse_json(response, ImageModelsListResponse, spec.secret)
 
     def list_model_endpoints(
         self,
@@ -333,4 +334,4 @@ class Images(_AsyncMethods):
         path = _core.endpoints_path(author, slug)
         spec = self._client._config.spec("GET", path, **_options(locals()))
         response = self._client._send(spec)
-        return _core.parse_json(response, ImageModelEndpointsResponse, spec.secret)
+        return parse_json(response, ImageModelEndpointsResponse, spec.secret)

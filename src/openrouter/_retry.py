@@ -14,7 +14,12 @@ The default policy is deliberate, because an image generation costs money:
 * a positive ``Retry-After`` (seconds or HTTP date) or ``retry-after-ms`` header replaces
   the backoff (zero or a past date does not: that would retry in a tight loop); when it
   asks for more time than the budget has left, the error is raised at once;
-* a stream is retried only until its response headers arrive, never once events flow.
+* a stream is retried only until its response headers arrive, never once events flow;
+* when nothing answers at all (connection refused, DNS failure, connect timeout), the
+  default policy tries twice more, quickly (0.2 s, then 0.4 s), and gives up: a wrong
+  ``server_url`` surfaces in well under 2 s, not after the whole budget. A connection that
+  drops mid-request, or a keep-alive connection the server closed, gets the full backoff;
+* the server's ``x-should-retry: true|false`` header overrides the status-based decision.
 """
 
 from __future__ import annotations
@@ -148,6 +153,11 @@ _CONNECTION_FAILURES = (
     httpx.WriteError,
     httpx.RemoteProtocolError,
 )
+# Nothing answered: with the default policy, only a couple of quick retries.
+_UNREACHABLE = (httpx.ConnectError, httpx.ConnectTimeout)
+UNREACHABLE_RETRIES = 2
+"""Retries of the default policy when nothing answers (each waiting 0.2 s, then 0.4 s)."""
+_UNREACHABLE_WAIT = 0.2
 # The server may still be working (and billing): retried only for idempotent requests.
 _SLOW_SERVER = (httpx.ReadTimeout, httpx.WriteTimeout)
 
@@ -157,8 +167,10 @@ class RetryPolicy:
 
     def __init__(self, config: RetryConfig | None, *, idempotent: bool) -> None:
         self.config = config or DEFAULT_RETRY_CONFIG
+        self.default = config is None
         self.idempotent = idempotent
         self.retries = 0
+        self.unreachable = 0  # attempts that found nothing to connect to
         self.started = time.monotonic()
         self.ranges = _status_ranges(
             tuple(self.config.status_codes_override or DEFAULT_RETRY_STATUSES)
@@ -166,8 +178,12 @@ class RetryPolicy:
 
     def delay_for_status(self, status: int, headers: Mapping[str, str]) -> float | None:
         """Wait before retrying a response with this status, or ``None``."""
-        if self.config.strategy != "backoff" or not any(
-            low <= status <= high for low, high in self.ranges
+        if self.config.strategy != "backoff":
+            return None
+        # The server knows best: `x-should-retry` overrides the status-based decision.
+        should = headers.get("x-should-retry", "").strip().lower()
+        if should == "false" or (
+            should != "true" and not any(low <= status <= high for low, high in self.ranges)
         ):
             return None
         return self._next(retry_after_seconds(headers))
@@ -181,6 +197,13 @@ class RetryPolicy:
             return None
         if status is not None and 200 <= status < 300 and not self.idempotent:
             return None  # the work was done (and billed): another attempt would pay again
+        if isinstance(exc, _UNREACHABLE):
+            self.unreachable += 1
+            if self.default:
+                if self.unreachable > UNREACHABLE_RETRIES:
+                    return None
+                wait = _UNREACHABLE_WAIT * 2 ** (self.unreachable - 1)
+                return self._next(wait * (1 + random.uniform(0, 0.25)))
         if isinstance(exc, _CONNECTION_FAILURES) or (
             self.idempotent and isinstance(exc, _SLOW_SERVER)
         ):

@@ -17,14 +17,23 @@ import socket
 import threading
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
-from typing import TYPE_CHECKING, Generic
+from typing import TYPE_CHECKING, Any, Generic
 
 import httpx
 import httpx_sse
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import TypeVar
 
-from ._core import is_event_stream, parse_json, raise_for_status
+from ._response import (
+    ESSENTIAL,
+    envelope_error,
+    first_error,
+    is_event_stream,
+    parse_json,
+    raise_for_status,
+    repair,
+    status_code_of,
+)
 from ._transport import wrap_transport_error
 from .components import (
     ImageGenCompletedEvent,
@@ -67,24 +76,12 @@ class EventDecoder:
         try:
             event = _EVENT.validate_json(data)
         except ValidationError as exc:
-            # An error event that strays from the schema (a numeric code, no message, the
-            # error as a string) is still an error: raise it as one, not as a parse failure.
-            lenient = _error_event(data, sse.event)
-            if lenient is None:
-                # pydantic's error quotes the input: keep it only if the key is not in there.
-                cause = None if self.secret and self.secret in data else exc
-                raise ResponseValidationError(
-                    f"stream event is not valid: {exc.errors()[0]['msg']}",
-                    self.response,
-                    cause,
-                    redact(data[:2000], self.secret),
-                ) from cause
-            event = lenient
+            event = self._lenient(data, sse.event, exc)
         kind = type(event)
         if kind is UnknownImageStreamingResponseData and event.type is None:
             # No `type` in the data: an `{"error": ...}` object, or a name given only in the
             # SSE `event:` field ("message" is the SSE default, not a name the server gave).
-            lenient = _error_event(data, sse.event)
+            lenient = self._error(json.loads(data), sse.event)
             if lenient is not None:
                 event = lenient
             elif sse.event not in ("", "message"):
@@ -97,6 +94,41 @@ class EventDecoder:
             self.completed = True
         return event  # type: ignore[return-value]  # the error event was raised above
 
+    def _lenient(self, data: str, name: str, exc: ValidationError) -> ImageStreamingResponseData:
+        """An event that does not validate: an error (raised), drifted bookkeeping around
+        an image (repaired, see ``_response``), or a typed error for what cannot be read."""
+        try:
+            value = json.loads(data)
+        except ValueError:
+            value = None
+        if isinstance(value, dict):
+            error = self._error(value, name)
+            if error is not None:
+                return error
+            try:
+                return repair(_EVENT.validate_python, value, ESSENTIAL["event"], "stream event")
+            except ValidationError as again:
+                exc = again
+        # pydantic's error quotes the input: keep it only if the key is not in there.
+        cause = None if self.secret and self.secret in data else exc
+        raise ResponseValidationError(
+            f"stream event is not valid: {first_error(exc)}",
+            self.response,
+            cause,
+            redact(data[:2000], self.secret),
+        ) from cause
+
+    def _error(self, value: Any, name: str) -> ImageGenStreamErrorEvent | None:
+        """``value`` read leniently as an error, if that is what it is. The API's error
+        envelope (``{"error": {...}}`` without a ``type``) with an HTTP status as its code is
+        raised as that status's error; any other error event is returned, to be raised as
+        :class:`~openrouter.errors.StreamError`."""
+        if isinstance(value, dict) and "type" not in value:
+            error = value.get("error")
+            if isinstance(error, dict) and status_code_of(error.get("code")) is not None:
+                raise envelope_error(value, self.response, self.secret)  # type: ignore[misc]
+        return _error_event(value, name)
+
     def finish(self) -> None:
         """Call at the end of the body: a stream cut short is an error, not a quiet end."""
         if not self.done and not self.completed:
@@ -106,12 +138,8 @@ class EventDecoder:
             )
 
 
-def _error_event(data: str, name: str) -> ImageGenStreamErrorEvent | None:
-    """``data`` read leniently as an error event, if that is what it is."""
-    try:
-        value = json.loads(data)
-    except ValueError:
-        return None
+def _error_event(value: Any, name: str) -> ImageGenStreamErrorEvent | None:
+    """``value`` read leniently as an error event, if that is what it is."""
     if not isinstance(value, dict) or "error" not in value:
         return None
     if value.get("type", name if name not in ("", "message") else "error") != "error":

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._core import is_event_stream, is_success
+from ._response import is_event_stream, is_success
 from ._retry import RetryPolicy, describe
 from .errors import (
     APIConnectionError,
@@ -41,7 +41,10 @@ _TIMEOUT_KINDS = {
 
 
 def wrap_transport_error(
-    exc: httpx.HTTPError | httpx.StreamError, during: str = "", secret: str | None = None
+    exc: httpx.HTTPError | httpx.StreamError,
+    during: str = "",
+    secret: str | None = None,
+    attempts: int = 1,
 ) -> OpenRouterError:
     """This SDK's error for an httpx failure other than a status (the key is scrubbed).
 
@@ -56,17 +59,25 @@ def wrap_transport_error(
     except (RuntimeError, AttributeError):  # httpx raises RuntimeError when there is none
         where, limits = "request", {}
     when = f" {during}" if during else ""
+    tries = f" ({attempts} attempts)" if attempts > 1 else ""
     if isinstance(exc, httpx.TimeoutException):
         kind = _TIMEOUT_KINDS.get(type(exc), "")
         limit = limits.get(kind)
         detail = f": nothing for {limit:g} s ({kind} timeout, see timeout_ms)" if limit else ""
-        return APITimeoutError(f"{where} timed out{when}{detail}")
+        hint = f"{tries}; {_CHECK}" if kind == "connect" else ""
+        return APITimeoutError(f"{where} timed out{when}{detail}{hint}")
     if isinstance(exc, httpx.DecodingError):
         message = f"{where}: the response body could not be decoded{when} ({describe(exc)})"
         return ResponseValidationError(message, None, exc)
     if isinstance(exc, httpx.TooManyRedirects):
         return APIConnectionError(f"{where}: too many redirects")
+    if isinstance(exc, httpx.ConnectError):  # refused, unknown host, unreachable network
+        message = f"{where}: could not connect ({describe(exc)}){tries}; {_CHECK}"
+        return APIConnectionError(redact(message, secret))
     return APIConnectionError(redact(f"{where}: connection failed{when} ({describe(exc)})", secret))
+
+
+_CHECK = "check server_url (or OPENROUTER_BASE_URL), the host name and your network"
 
 
 def _must_read(spec: RequestSpec, response: httpx.Response) -> bool:
@@ -151,7 +162,8 @@ def send(
                 response.close()
             delay = policy.delay_for_error(exc, status)
             if delay is None:
-                raise wrap_transport_error(exc, secret=spec.secret) from exc
+                attempts = policy.retries + 1
+                raise wrap_transport_error(exc, secret=spec.secret, attempts=attempts) from exc
             log.retrying(delay, describe(exc), policy.retries)
             time.sleep(delay)
             continue
@@ -204,7 +216,8 @@ async def send_async(
                 await response.aclose()
             delay = policy.delay_for_error(exc, status)
             if delay is None:
-                raise wrap_transport_error(exc, secret=spec.secret) from exc
+                attempts = policy.retries + 1
+                raise wrap_transport_error(exc, secret=spec.secret, attempts=attempts) from exc
             log.retrying(delay, describe(exc), policy.retries)
             await anyio.sleep(delay)
             continue

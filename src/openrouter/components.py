@@ -10,6 +10,10 @@ Two rules make these models safe against an API that keeps growing:
 Open unions (capability descriptors, stream events, usage iterations) pick their variant by
 the ``type`` field and fall back to an ``Unknown...`` model that keeps the whole payload.
 
+Bookkeeping fields (usage, cost, ``created``, pricing, model metadata) are typed
+``Lenient[T]``: ``T`` as documented, or, when the live API sent something that does not fit
+(see ``_response``), ``None`` or the raw JSON value, kept rather than failing the call.
+
 The ``...TypedDict`` names describe the plain-dict form of the request inputs, so either a
 model or a dict can be passed to ``images.generate``.
 """
@@ -18,14 +22,35 @@ from __future__ import annotations
 
 import binascii
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeAlias, TypeVar, Union
 
 import pydantic
-from pydantic import ConfigDict, Discriminator, Field, Tag
+from pydantic import ConfigDict, Discriminator, Field, PlainSerializer, Tag
 from typing_extensions import NotRequired, TypedDict
 
 if TYPE_CHECKING:
     from ._streaming import AsyncImageStream, ImageStream
+
+JSONValue: TypeAlias = pydantic.JsonValue
+"""Any JSON value: what a drifted bookkeeping field holds (see ``Lenient``)."""
+
+_T = TypeVar("_T")
+
+if TYPE_CHECKING:
+    Lenient: TypeAlias = Union[_T, JSONValue]  # noqa: UP007 - a generic alias
+    """A documented type ``T`` that may also hold ``None`` or the raw JSON value the API sent
+    when it did not fit ``T`` (a drifting bookkeeping field; the call still succeeds)."""
+else:
+    # What pydantic sees: ``Optional[T]``, the well-formed value validated as usual. A value
+    # that does not fit is put back raw after validation (``_response.repair``), and is
+    # dumped as it is rather than with a warning that it is not a ``T``.
+    _AS_IS = PlainSerializer(lambda value: value, return_type=Any)
+
+    class Lenient:
+        """``Lenient[T]`` is ``Optional[T]`` for pydantic (see the type checkers' view above)."""
+
+        def __class_getitem__(cls, item: Any) -> Any:
+            return Annotated[Optional[item], _AS_IS]  # noqa: UP045 - built at runtime
 
 # --------------------------------------------------------------------------------------
 # Base
@@ -96,7 +121,7 @@ class ImagePayload(BaseModel):
     """
 
     b64_json: str
-    media_type: str | None = None
+    media_type: Lenient[str] = None
 
     def __repr_args__(self) -> Any:
         # Megabytes of base64 make a useless repr: show its start and size.
@@ -112,7 +137,7 @@ class ImagePayload(BaseModel):
     @property
     def mime_type(self) -> str | None:
         """The image's MIME type: ``media_type`` when given, else sniffed from the bytes."""
-        if self.media_type:
+        if self.media_type and isinstance(self.media_type, str):
             return self.media_type
         # 64 base64 characters decode to the 48 bytes the sniffer needs.
         start = self.b64_json[:80].lstrip()[:64]
@@ -360,32 +385,33 @@ AnthropicSpeed: TypeAlias = Literal["fast", "standard"]
 """Speed tier reported by some upstream providers."""
 
 
-# Accounting details below are optional here even where the spec requires them: a missing
-# breakdown must not turn an image that was made (and billed) into a parsing error.
+# Accounting details below are optional here even where the spec requires them, and every
+# number is lenient: a drifting breakdown must not turn an image that was made (and billed)
+# into a parsing error.
 
 
 class AnthropicCacheCreation(BaseModel):
     """Prompt-cache write breakdown."""
 
-    ephemeral_1h_input_tokens: int | None = None
-    ephemeral_5m_input_tokens: int | None = None
+    ephemeral_1h_input_tokens: Lenient[int] = None
+    ephemeral_5m_input_tokens: Lenient[int] = None
 
 
 class AnthropicIterationCacheCreation(BaseModel):
     """Prompt-cache write breakdown of one usage iteration."""
 
-    ephemeral_1h_input_tokens: int | None = None
-    ephemeral_5m_input_tokens: int | None = None
+    ephemeral_1h_input_tokens: Lenient[int] = None
+    ephemeral_5m_input_tokens: Lenient[int] = None
 
 
 class AnthropicBaseUsageIteration(BaseModel):
     """Fields shared by every usage iteration."""
 
     cache_creation: AnthropicIterationCacheCreation | None = None
-    cache_creation_input_tokens: int | None = None
-    cache_read_input_tokens: int | None = None
-    input_tokens: int | None = None
-    output_tokens: int | None = None
+    cache_creation_input_tokens: Lenient[int] = None
+    cache_read_input_tokens: Lenient[int] = None
+    input_tokens: Lenient[int] = None
+    output_tokens: Lenient[int] = None
 
 
 class AnthropicCompactionUsageIteration(AnthropicBaseUsageIteration):
@@ -427,53 +453,53 @@ AnthropicUsageIteration: TypeAlias = Annotated[
 class CostDetails(BaseModel):
     """Breakdown of upstream inference costs."""
 
-    upstream_inference_completions_cost: float | None = None
-    upstream_inference_prompt_cost: float | None = None
-    upstream_inference_cost: float | None = None
+    upstream_inference_completions_cost: Lenient[float] = None
+    upstream_inference_prompt_cost: Lenient[float] = None
+    upstream_inference_cost: Lenient[float] = None
 
 
 class ImageGenerationUsageCompletionTokensDetails(BaseModel):
     """Breakdown of generated tokens."""
 
-    audio_tokens: int | None = None
-    image_tokens: int | None = None
-    reasoning_tokens: int | None = None
+    audio_tokens: Lenient[int] = None
+    image_tokens: Lenient[int] = None
+    reasoning_tokens: Lenient[int] = None
 
 
 class ImageGenerationUsagePromptTokensDetails(BaseModel):
     """Breakdown of prompt tokens."""
 
-    audio_tokens: int | None = None
-    cache_write_tokens: int | None = None
-    cached_tokens: int | None = None
-    file_tokens: int | None = None
-    video_tokens: int | None = None
+    audio_tokens: Lenient[int] = None
+    cache_write_tokens: Lenient[int] = None
+    cached_tokens: Lenient[int] = None
+    file_tokens: Lenient[int] = None
+    video_tokens: Lenient[int] = None
 
 
 class ImageGenerationUsageServerToolUse(BaseModel):
     """Usage of server-side tools."""
 
-    tool_calls_executed: int | None = None
-    tool_calls_requested: int | None = None
-    web_search_requests: int | None = None
+    tool_calls_executed: Lenient[int] = None
+    tool_calls_requested: Lenient[int] = None
+    web_search_requests: Lenient[int] = None
 
 
 class ImageGenerationUsage(BaseModel):
     """Token and cost usage for an image generation request."""
 
-    prompt_tokens: int
-    completion_tokens: int
-    total_tokens: int
-    cost: float | None = None
+    prompt_tokens: Lenient[int]
+    completion_tokens: Lenient[int]
+    total_tokens: Lenient[int]
+    cost: Lenient[float] = None
     cache_creation: AnthropicCacheCreation | None = None
     completion_tokens_details: ImageGenerationUsageCompletionTokensDetails | None = None
     cost_details: CostDetails | None = None
-    is_byok: bool | None = None
+    is_byok: Lenient[bool] = None
     iterations: list[AnthropicUsageIteration] | None = None
     prompt_tokens_details: ImageGenerationUsagePromptTokensDetails | None = None
     server_tool_use: ImageGenerationUsageServerToolUse | None = None
-    service_tier: str | None = None
-    speed: AnthropicSpeed | str | None = None
+    service_tier: Lenient[str] = None
+    speed: Lenient[AnthropicSpeed | str] = None
 
 
 # --------------------------------------------------------------------------------------
@@ -484,7 +510,7 @@ class ImageGenPartialImageEvent(ImagePayload):
     """A partial image, streamed while generation is under way."""
 
     type: Literal["image_generation.partial_image"] = "image_generation.partial_image"
-    partial_image_index: int
+    partial_image_index: Lenient[int]
 
 
 ImageGenTextChunkEventPhase: TypeAlias = Literal["content", "reasoning", "draft"]
@@ -496,14 +522,14 @@ class ImageGenTextChunkEvent(BaseModel):
 
     type: Literal["image_generation.text_chunk"] = "image_generation.text_chunk"
     text: str
-    phase: ImageGenTextChunkEventPhase | str
+    phase: Lenient[ImageGenTextChunkEventPhase | str]
 
 
 class ImageGenCompletedEvent(ImagePayload):
     """The final image of a generation (one event per image)."""
 
     type: Literal["image_generation.completed"] = "image_generation.completed"
-    created: int
+    created: Lenient[int]
     usage: ImageGenerationUsage | None = None
 
 
@@ -569,7 +595,47 @@ class ImageStreamingResponse(BaseModel):
 
 
 class ImageGenerationResponseData(ImagePayload):
-    """One generated image: base64 bytes plus their media type when known."""
+    """One generated image: base64 bytes plus their media type when known.
+
+    The spec sends ``b64_json``; an image that comes as a ``url`` instead (as some providers
+    send) is kept there, with ``b64_json`` empty: ``to_bytes()`` decodes a ``data:`` URL and
+    explains what to do with any other. An item with neither is an error, never skipped.
+    """
+
+    b64_json: str = ""
+    url: Lenient[str] = None
+
+    @pydantic.model_validator(mode="after")
+    def _has_image(self) -> ImageGenerationResponseData:
+        if not self.b64_json and not (self.url and isinstance(self.url, str)):
+            raise ValueError("an image item needs b64_json or url")
+        return self
+
+    def to_bytes(self) -> bytes:
+        """The image bytes: ``b64_json`` decoded, or a ``data:`` URL's content."""
+        if self.b64_json or not isinstance(self.url, str):
+            return super().to_bytes()
+        head, comma, data = self.url.partition(",")
+        if self.url.startswith("data:") and comma:
+            if head.endswith(";base64"):
+                return binascii.a2b_base64(data)
+            from urllib.parse import unquote_to_bytes
+
+            return unquote_to_bytes(data)
+        raise ValueError(
+            f"this image was returned as a URL ({self.url[:80]}), not as bytes: "
+            "download it from `url` (it may expire)"
+        )
+
+    @property
+    def mime_type(self) -> str | None:
+        """The image's MIME type: ``media_type``, a ``data:`` URL's type, or sniffed."""
+        if not self.b64_json and isinstance(self.url, str) and self.url.startswith("data:"):
+            declared = self.url[5:].partition(",")[0].split(";")[0]
+            return (self.media_type if isinstance(self.media_type, str) else None) or (
+                declared or None
+            )
+        return super().mime_type
 
 
 class ImageGenerationResponse(BaseModel):
@@ -580,21 +646,27 @@ class ImageGenerationResponse(BaseModel):
     ``ImageGenCompletedEvent`` per image (``async with`` / ``async for`` too).
     """
 
-    created: int
+    created: Lenient[int]
     data: list[ImageGenerationResponseData]
     usage: ImageGenerationUsage | None = None
 
     def completed_events(self) -> list[ImageGenCompletedEvent]:
         """The images as ``image_generation.completed`` events, as a stream would give them."""
-        return [
-            ImageGenCompletedEvent(
-                b64_json=item.b64_json,
-                media_type=item.media_type,
-                created=self.created,
-                usage=self.usage,
+        # Built without validation: a drifted `created` or `usage` is carried over as it is,
+        # and an image that came as a URL keeps its `url`.
+        events = []
+        for item in self.data:
+            extra: dict[str, Any] = {"url": item.url} if item.url is not None else {}
+            events.append(
+                ImageGenCompletedEvent.model_construct(
+                    b64_json=item.b64_json,
+                    media_type=item.media_type,
+                    created=self.created,
+                    usage=self.usage,
+                    **extra,
+                )
             )
-            for item in self.data
-        ]
+        return events
 
     def save(self, directory: str | Path = ".", stem: str = "image") -> list[Path]:
         """Save every image as ``<directory>/<stem>-<i>.<ext>`` and return the paths."""
@@ -707,21 +779,21 @@ SupportedParameters: TypeAlias = dict[str, CapabilityDescriptor]
 class ImageModelArchitecture(BaseModel):
     """Input and output modalities of an image model."""
 
-    input_modalities: list[ImageInputModality | str]
-    output_modalities: list[ImageOutputModality | str]
+    input_modalities: Lenient[list[ImageInputModality | str]]
+    output_modalities: Lenient[list[ImageOutputModality | str]]
 
 
 class ImageModelListItem(BaseModel):
     """One image model in the discovery listing."""
 
     id: str
-    name: str
-    description: str
-    created: int
-    architecture: ImageModelArchitecture
-    supported_parameters: SupportedParameters
-    supports_streaming: bool
-    endpoints: str
+    name: Lenient[str]
+    description: Lenient[str]
+    created: Lenient[int]
+    architecture: ImageModelArchitecture | None
+    supported_parameters: Lenient[SupportedParameters]
+    supports_streaming: Lenient[bool]
+    endpoints: Lenient[str]
 
     @property
     def author(self) -> str:
@@ -751,28 +823,28 @@ ImagePricingEntryUnit: TypeAlias = Literal["image", "megapixel", "token"]
 class ImagePricingEntry(BaseModel):
     """One billable pricing line of an image endpoint."""
 
-    billable: ImagePricingEntryBillable | str
-    unit: ImagePricingEntryUnit | str
-    cost_usd: float
-    variant: str | None = None
+    billable: Lenient[ImagePricingEntryBillable | str]
+    unit: Lenient[ImagePricingEntryUnit | str]
+    cost_usd: Lenient[float]
+    variant: Lenient[str] = None
 
 
 class ImageEndpoint(BaseModel):
     """An endpoint (provider) serving a given image model."""
 
-    provider_name: str
-    provider_slug: str
-    provider_tag: str | None
-    supported_parameters: SupportedParameters
-    allowed_passthrough_parameters: list[str]
-    supports_streaming: bool
-    pricing: list[ImagePricingEntry]
+    provider_name: Lenient[str]
+    provider_slug: Lenient[str]
+    provider_tag: Lenient[str]
+    supported_parameters: Lenient[SupportedParameters]
+    allowed_passthrough_parameters: Lenient[list[str]]
+    supports_streaming: Lenient[bool]
+    pricing: Lenient[list[ImagePricingEntry]]
 
 
 class ImageModelEndpointsResponse(BaseModel):
     """The per-endpoint records of one image model."""
 
-    id: str
+    id: Lenient[str]
     endpoints: list[ImageEndpoint]
 
 

@@ -350,7 +350,7 @@ _TAGS = re.compile(r"<[^>]+>")
 
 def _readable_body(status: int, content: bytes, content_type: str) -> str:
     """A one-line message for an error body that is not the documented JSON."""
-    reason = _reason_phrase(status)
+    reason = reason_phrase(status)
     if not content.strip():
         return f"{reason} (empty response body)"
     detail = _json_message(content)
@@ -383,7 +383,7 @@ def _json_message(content: bytes) -> str | None:
     return next((c for c in candidates if isinstance(c, str) and c), None)
 
 
-def _reason_phrase(status: int) -> str:
+def reason_phrase(status: int) -> str:
     from http import HTTPStatus
 
     extra = {524: "Edge Network Timeout", 529: "Provider Overloaded"}
@@ -405,13 +405,24 @@ def error_from_response(response: httpx.Response, secret: str | None = None) -> 
     content = body.encode("utf-8") if secret else response.content
     try:
         data = ErrorResponse.model_validate_json(content)
-        data.error.message = data.error.message or _reason_phrase(status)
+        data.error.message = data.error.message or reason_phrase(status)
     except ValidationError:
         message = _readable_body(status, content, response.headers.get("content-type", ""))
+        if status == 404:
+            # Not the API's JSON error: most likely a wrong server_url or path.
+            message = f"{message}; {_where(response)} answered 404 (check server_url)"
         error = ErrorResponseErrorData(code=status, message=message)
         data = ErrorResponse(error=error)
     cls = STATUS_ERRORS.get(status, OpenRouterDefaultError)
     return cls(data, response, body)
+
+
+def _where(response: httpx.Response) -> str:
+    try:
+        request = response.request
+    except RuntimeError:  # a response built by hand has no request
+        return "the server"
+    return f"{request.method} {request.url}"
 
 
 def _text_of(response: httpx.Response) -> str:
