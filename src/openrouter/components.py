@@ -40,6 +40,10 @@ if TYPE_CHECKING:
     Lenient: TypeAlias = Union[_T, JSONValue]  # noqa: UP007 - a generic alias
     """A documented type ``T`` that may also hold ``None`` or the raw JSON value the API sent
     when it did not fit ``T`` (a drifting bookkeeping field; the call still succeeds)."""
+    LenientObject: TypeAlias = Optional[_T]  # noqa: UP045 - a generic alias
+    """``usage`` and ``architecture``: typed ``T | None`` so that ``res.usage.cost`` reads as
+    in the official SDK; in the rare case the API sent a non-object there, it holds that raw
+    JSON value like a ``Lenient`` field (and a WARNING was logged)."""
 else:
     # What pydantic sees: ``Optional[T]``, the well-formed value validated as usual. A value
     # that does not fit is put back raw after validation (``_response.repair``), and is
@@ -51,6 +55,8 @@ else:
 
         def __class_getitem__(cls, item: Any) -> Any:
             return Annotated[Optional[item], _AS_IS]  # noqa: UP045 - built at runtime
+
+    LenientObject = Lenient
 
 # --------------------------------------------------------------------------------------
 # Base
@@ -407,7 +413,7 @@ class AnthropicIterationCacheCreation(BaseModel):
 class AnthropicBaseUsageIteration(BaseModel):
     """Fields shared by every usage iteration."""
 
-    cache_creation: AnthropicIterationCacheCreation | None = None
+    cache_creation: Lenient[AnthropicIterationCacheCreation] = None
     cache_creation_input_tokens: Lenient[int] = None
     cache_read_input_tokens: Lenient[int] = None
     input_tokens: Lenient[int] = None
@@ -491,13 +497,13 @@ class ImageGenerationUsage(BaseModel):
     completion_tokens: Lenient[int]
     total_tokens: Lenient[int]
     cost: Lenient[float] = None
-    cache_creation: AnthropicCacheCreation | None = None
-    completion_tokens_details: ImageGenerationUsageCompletionTokensDetails | None = None
-    cost_details: CostDetails | None = None
+    cache_creation: Lenient[AnthropicCacheCreation] = None
+    completion_tokens_details: Lenient[ImageGenerationUsageCompletionTokensDetails] = None
+    cost_details: Lenient[CostDetails] = None
     is_byok: Lenient[bool] = None
-    iterations: list[AnthropicUsageIteration] | None = None
-    prompt_tokens_details: ImageGenerationUsagePromptTokensDetails | None = None
-    server_tool_use: ImageGenerationUsageServerToolUse | None = None
+    iterations: Lenient[list[AnthropicUsageIteration]] = None
+    prompt_tokens_details: Lenient[ImageGenerationUsagePromptTokensDetails] = None
+    server_tool_use: Lenient[ImageGenerationUsageServerToolUse] = None
     service_tier: Lenient[str] = None
     speed: Lenient[AnthropicSpeed | str] = None
 
@@ -530,7 +536,7 @@ class ImageGenCompletedEvent(ImagePayload):
 
     type: Literal["image_generation.completed"] = "image_generation.completed"
     created: Lenient[int]
-    usage: ImageGenerationUsage | None = None
+    usage: LenientObject[ImageGenerationUsage] = None
 
 
 class ImageGenStreamErrorEventError(BaseModel):
@@ -648,7 +654,7 @@ class ImageGenerationResponse(BaseModel):
 
     created: Lenient[int]
     data: list[ImageGenerationResponseData]
-    usage: ImageGenerationUsage | None = None
+    usage: LenientObject[ImageGenerationUsage] = None
 
     def completed_events(self) -> list[ImageGenCompletedEvent]:
         """The images as ``image_generation.completed`` events, as a stream would give them."""
@@ -790,7 +796,7 @@ class ImageModelListItem(BaseModel):
     name: Lenient[str]
     description: Lenient[str]
     created: Lenient[int]
-    architecture: ImageModelArchitecture | None
+    architecture: LenientObject[ImageModelArchitecture]
     supported_parameters: Lenient[SupportedParameters]
     supports_streaming: Lenient[bool]
     endpoints: Lenient[str]
