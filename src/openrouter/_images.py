@@ -42,7 +42,7 @@ if TYPE_CHECKING:
         x_open_router_categories: str | None
         retries: RetryConfig | None
         server_url: str | None
-        timeout_ms: int | None
+        timeout_ms: float | None
         http_headers: Mapping[str, str] | None
 
     class _GenerateParams(_CallOptions, total=False):
@@ -124,7 +124,7 @@ class _AsyncMethods:
         user: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageGenerationResponse | AsyncImageStream:
         """Generate images (async); see :meth:`Images.generate` for every parameter."""
@@ -146,7 +146,7 @@ class _AsyncMethods:
         x_open_router_categories: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageModelsListResponse:
         """List image models (async); see :meth:`Images.list_models`."""
@@ -166,7 +166,7 @@ class _AsyncMethods:
         x_open_router_categories: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageModelEndpointsResponse:
         """List one model's endpoints (async); see :meth:`Images.list_model_endpoints`."""
@@ -235,7 +235,7 @@ class Images(_AsyncMethods):
         user: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageGenerationResponse | ImageStream:
         """Generate images from a text prompt (``POST /images``).
@@ -295,7 +295,7 @@ class Images(_AsyncMethods):
         x_open_router_categories: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageModelsListResponse:
         """List every image model with its supported parameters (``GET /images/models``).
@@ -320,7 +320,7 @@ class Images(_AsyncMethods):
         x_open_router_categories: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageModelEndpointsResponse:
         """List the endpoints serving one model, with their parameters and pricing.
