@@ -167,7 +167,7 @@ def test_provider_model_is_accepted() -> None:
         ({"input_references": ["https://x.test/a.png"] * 17}, "input_references: at most 16"),
         ({"input_references": "https://x.test/a.png"}, "input_references: must be a list"),
         ({"aspect_ratio": 16}, "aspect_ratio: must be one of '1:1'.*'auto'"),
-        ({"resolution": ""}, "resolution: must be one of '512', '1K', '2K', '4K'"),
+        ({"resolution": ""}, "resolution: must be one of '512', '768', '1K', '1.5K', '2K', '4K'"),
         ({"stream": "yes"}, "stream: must be True or False"),
         ({"seed": "42"}, "seed: must be an integer"),
         ({"provider": {"only": "openai"}}, "provider: only"),

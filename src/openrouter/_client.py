@@ -52,7 +52,7 @@ class _BaseClient:
         x_open_router_categories: str | None = None,
         server_url: str | None = None,
         retry_config: RetryConfig | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         client: httpx.Client | None = None,
         async_client: httpx.AsyncClient | None = None,
         debug_logger: Any = None,
@@ -162,7 +162,7 @@ class OpenRouter(_BaseClient):
             ``https://openrouter.ai/api/v1``.
         retry_config: Retry policy (default: see :mod:`openrouter.utils`).
         timeout_ms: Timeout of each request phase in milliseconds (default 300000;
-            connecting never waits more than 10 s).
+            ``math.inf``: none); connecting never waits more than 10 s.
         client: An ``httpx.Client`` to send with (it is not closed by this client).
         async_client: An ``httpx.AsyncClient`` for the ``*_async`` methods.
         debug_logger: Logger for request/response/retry logs (default ``"openrouter"``).

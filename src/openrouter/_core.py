@@ -9,7 +9,9 @@ once.
 from __future__ import annotations
 
 import logging
+import math
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Union
@@ -64,13 +66,30 @@ class RequestSpec:
     """The key this request sends, to scrub from whatever comes back."""
 
 
-def make_timeout(timeout_ms: int | float | None, param: str = "timeout_ms") -> httpx.Timeout:
-    """The httpx timeout for ``timeout_ms``: every phase gets it, connecting at most 10 s."""
+_MAX_TIMEOUT_MS = 10**12
+"""About 30 years: a longer finite timeout overflows the clock of the sync socket layer."""
+
+
+def make_timeout(timeout_ms: float | None, param: str = "timeout_ms") -> httpx.Timeout:
+    """The httpx timeout for ``timeout_ms``: every phase gets it, connecting at most 10 s.
+
+    ``math.inf`` means no limit on sending, reading or waiting for a pooled connection;
+    connecting still gives up after ``CONNECT_TIMEOUT_S``.
+    """
     if timeout_ms is None:
         timeout_ms = DEFAULT_TIMEOUT_MS
-    if isinstance(timeout_ms, bool) or not isinstance(timeout_ms, (int, float)) or timeout_ms <= 0:
+    number = isinstance(timeout_ms, (int, float)) and not isinstance(timeout_ms, bool)
+    # `not x > 0` (rather than `x <= 0`) also refuses NaN, which compares false to anything.
+    if not number or not timeout_ms > 0:
         raise ParameterError(
-            param, f"must be a positive number of milliseconds, got {timeout_ms!r}"
+            param,
+            f"must be a positive number of milliseconds (math.inf: no limit), got {timeout_ms!r}",
+        )
+    if timeout_ms == math.inf:
+        return httpx.Timeout(None, connect=CONNECT_TIMEOUT_S)
+    if timeout_ms > _MAX_TIMEOUT_MS:
+        raise ParameterError(
+            param, f"must be at most {_MAX_TIMEOUT_MS} ms; pass math.inf for no limit"
         )
     seconds = timeout_ms / 1000
     return httpx.Timeout(seconds, connect=min(seconds, CONNECT_TIMEOUT_S))
@@ -78,12 +97,71 @@ def make_timeout(timeout_ms: int | float | None, param: str = "timeout_ms") -> h
 
 def check_url(url: Any, param: str) -> str:
     """An ``http(s)://`` base URL without query, fragment or trailing slash."""
-    parts = urlsplit(url) if isinstance(url, str) else None
+    parts = urlsplit(check_text(param, url)) if isinstance(url, str) else None
     if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise ParameterError(param, f"must be an http:// or https:// URL, got {url!r}")
     if parts.query or parts.fragment:
         raise ParameterError(param, f"must not have a query or fragment, got {url!r}")
     return str(url).rstrip("/")
+
+
+def check_text(param: str, value: str) -> str:
+    """``value``, if it can be sent as UTF-8: a lone surrogate cannot.
+
+    Lone surrogates come from bytes decoded with ``errors="surrogateescape"``, as Python
+    does for file names and environment variables that are not valid UTF-8.
+    """
+    if value.isascii():  # the fast path: base64 data URLs of megabytes are ASCII
+        return value
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ParameterError(
+            param,
+            f"contains a lone surrogate ({value[exc.start]!r} at index {exc.start}), which "
+            "cannot be sent as UTF-8 (a file name decoded with surrogateescape, say)",
+        ) from None
+    return value
+
+
+def check_json(param: str, value: Any) -> None:
+    """Refuse what the JSON body cannot carry, naming its path (``provider.only[0]``).
+
+    Strings must be valid UTF-8 (see :func:`check_text`) and numbers finite: JSON has no
+    NaN or infinity, and sending ``null`` instead would change the request's meaning.
+    """
+    if isinstance(value, str):
+        check_text(param, value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise ParameterError(
+                param, f"must be a finite number, got {value!r} (JSON has no NaN or infinity)"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            # A key that cannot be sent is shown by its repr, which escapes the surrogate.
+            path = f"{param}.{key}" if param else str(key)
+            if isinstance(key, str) and not key.isascii():
+                check_text(f"{param}[{key!r}]", key)
+            check_json(path, item)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            check_json(f"{param}[{index}]", item)
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+"""A header name (an RFC 7230 token): visible ASCII without separators."""
+
+
+def header_name(value: Any) -> str:
+    """A name of ``http_headers``, checked so it cannot break the request apart."""
+    if not isinstance(value, str) or not _TOKEN.fullmatch(value):
+        raise ParameterError(
+            "http_headers",
+            f"{value!r} is not a valid header name: use ASCII letters, digits and "
+            "!#$%&'*+-.^_`|~ (no spaces, colons or line breaks)",
+        )
+    return value
 
 
 def header_value(param: str, value: Any) -> HeaderValue:
@@ -92,7 +170,7 @@ def header_value(param: str, value: Any) -> HeaderValue:
         raise ParameterError(param, f"must be a string, got {type(value).__name__}")
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise ParameterError(param, "must not contain control characters such as newlines")
-    return value if value.isascii() else value.encode("utf-8")
+    return value if value.isascii() else check_text(param, value).encode("utf-8")
 
 
 def bearer(key: Any) -> str:
@@ -125,7 +203,7 @@ class Config:
         server: str | None,
         url_params: Mapping[str, str] | None,
         retry_config: RetryConfig | None,
-        timeout_ms: int | None,
+        timeout_ms: float | None,
         debug_logger: Any,
     ) -> None:
         if api_key is None:
@@ -181,7 +259,7 @@ class Config:
         x_open_router_categories: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> RequestSpec:
         """Build the request of one call from the client settings and the call's overrides."""
@@ -203,6 +281,7 @@ class Config:
                 headers[name] = header_value(param, value)
         if http_headers:
             for name, value in http_headers.items():
+                name = header_name(name)
                 headers[name.lower()] = header_value(f"http_headers[{name!r}]", value)
                 if name.lower() == "authorization" and isinstance(value, str):
                     secret = value.removeprefix("Bearer ").strip() or secret
@@ -330,13 +409,16 @@ def _dump_model(
 
     from ._response import first_error
 
+    if isinstance(value, dict):
+        check_json(name, value)  # pydantic's message for a key it cannot read is unclear
     try:
         validated = value if isinstance(value, model) else model.model_validate(value)
     except ValidationError as exc:
         raise ParameterError(name, first_error(exc)) from None
-    return validated.model_dump(
-        mode="json", by_alias=True, exclude_unset=True, exclude_none=not nulls
-    )
+    options: dict[str, Any] = {"by_alias": True, "exclude_unset": True, "exclude_none": not nulls}
+    # The JSON dump turns NaN and infinity into null: check the Python values first.
+    check_json(name, validated.model_dump(**options))
+    return validated.model_dump(mode="json", **options)
 
 
 def generate_body(args: Mapping[str, Any]) -> dict[str, Any]:
@@ -378,6 +460,7 @@ def generate_body(args: Mapping[str, Any]) -> dict[str, Any]:
             else:
                 value = _dump_model(name, value, components.TraceConfig, nulls=False)
         body[name] = value
+    check_json("", body)
     return body
 
 
@@ -401,6 +484,7 @@ def endpoints_path(author: Any, slug: Any) -> str:
     author = _check_str("author", author, non_empty=True)
     slug = _check_str("slug", slug, non_empty=True)
     for name, part in (("author", author), ("slug", slug)):
+        check_text(name, part)
         if part in (".", ".."):
             raise ParameterError(name, f"must be a model id part, got {part!r}")
     return f"/images/models/{quote(author, safe='')}/{quote(slug, safe='')}/endpoints"

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
         x_open_router_categories: str | None
         retries: RetryConfig | None
         server_url: str | None
-        timeout_ms: int | None
+        timeout_ms: float | None
         http_headers: Mapping[str, str] | None
 
     class _GenerateParams(_CallOptions, total=False):
@@ -125,7 +125,7 @@ class _AsyncMethods:
         user: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageGenerationResponse | AsyncImageStream:
         """Generate images (async); see :meth:`Images.generate` for every parameter."""
@@ -147,7 +147,7 @@ class _AsyncMethods:
         x_open_router_categories: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageModelsListResponse:
         """List image models (async); see :meth:`Images.list_models`."""
@@ -167,7 +167,7 @@ class _AsyncMethods:
         x_open_router_categories: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageModelEndpointsResponse:
         """List one model's endpoints (async); see :meth:`Images.list_model_endpoints`."""
@@ -236,7 +236,7 @@ class Images(_AsyncMethods):
         user: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageGenerationResponse | ImageStream:
         """Generate images from a text prompt (``POST /images``).
@@ -296,7 +296,7 @@ class Images(_AsyncMethods):
         x_open_router_categories: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageModelsListResponse:
         """List every image model with its supported parameters (``GET /images/models``).
@@ -321,7 +321,7 @@ class Images(_AsyncMethods):
         x_open_router_categories: str | None = None,
         retries: RetryConfig | None = None,
         server_url: str | None = None,
-        timeout_ms: int | None = None,
+        timeout_ms: float | None = None,
         http_headers: Mapping[str, str] | None = None,
     ) -> ImageModelEndpointsResponse:
         """List the endpoints serving one model, with their parameters and pricing.

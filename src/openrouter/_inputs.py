@@ -73,7 +73,7 @@ def _to_url(source: Any, media_type: str | None, param: str) -> str:
         mime = media_type or sniff_media_type(data[:512]) or mimetypes.guess_type(path.name)[0]
         if not mime or not mime.startswith("image/"):
             raise ParameterError(
-                param, f"{path.name}: not a recognised image (png, jpeg, webp, gif, svg)"
+                param, f"{path.name!r}: not a recognised image (png, jpeg, webp, gif, svg)"
             )
         return data_url(data, mime)
     raise ParameterError(

@@ -24,6 +24,7 @@ The default policy is deliberate, because an image generation costs money:
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -45,21 +46,39 @@ class BackoffStrategy:
     The n-th retry waits ``initial_interval * exponent ** n`` capped at ``max_interval``,
     plus a random jitter of up to ``jitter_ms`` (default: a quarter of that interval).
     No retry starts once ``max_elapsed_time`` has passed since the first attempt.
+
+    ``max_elapsed_time=math.inf`` removes the time budget: the call is retried until it
+    succeeds or fails in a way that is not retried. ``max_interval=math.inf`` removes the
+    cap on the wait. Every other value must be a finite number.
     """
 
     initial_interval: int
-    max_interval: int
+    max_interval: float
     exponent: float
-    max_elapsed_time: int
+    max_elapsed_time: float
     jitter_ms: int | None = None
 
     def __post_init__(self) -> None:
-        for name in ("initial_interval", "max_interval", "max_elapsed_time", "jitter_ms"):
+        for name, low, unit in (
+            ("initial_interval", 0, "number of milliseconds"),
+            ("max_interval", 0, "number of milliseconds"),
+            ("max_elapsed_time", 0, "number of milliseconds"),
+            ("jitter_ms", 0, "number of milliseconds"),
+            ("exponent", 1, "number"),
+        ):
             value = getattr(self, name)
-            if value is not None and (not isinstance(value, (int, float)) or value < 0):
-                raise ParameterError(name, f"must be a number of milliseconds >= 0, got {value!r}")
-        if not isinstance(self.exponent, (int, float)) or self.exponent < 1:
-            raise ParameterError("exponent", f"must be a number >= 1, got {self.exponent!r}")
+            if value is None and name == "jitter_ms":
+                continue
+            unlimited = name in ("max_interval", "max_elapsed_time")
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            # `not value >= low` also catches NaN, which compares false to everything.
+            if not number or not value >= low or (value == math.inf and not unlimited):
+                allowed = (
+                    f"a {unit} >= {low} (or math.inf: no limit)"
+                    if unlimited
+                    else f"a finite {unit} >= {low}"
+                )
+                raise ParameterError(name, f"must be {allowed}, got {value!r}")
 
 
 DEFAULT_BACKOFF = BackoffStrategy(
@@ -213,9 +232,11 @@ class RetryPolicy:
     def _next(self, asked: float | None) -> float | None:
         backoff = self.config.backoff
         if asked is None or asked <= 0:
-            interval = min(
-                backoff.max_interval, backoff.initial_interval * backoff.exponent**self.retries
-            )
+            try:
+                grown = backoff.initial_interval * backoff.exponent**self.retries
+            except OverflowError:  # a float power after ~1000 retries without a time budget
+                grown = math.inf if backoff.initial_interval else 0
+            interval = min(backoff.max_interval, grown)
             jitter = interval / 4 if backoff.jitter_ms is None else backoff.jitter_ms
             asked = (interval + random.uniform(0, jitter)) / 1000
         elapsed = time.monotonic() - self.started

@@ -178,16 +178,17 @@ class ImagePayload(BaseModel):
 
 ImageGenerationRequestAspectRatio: TypeAlias = Literal[
     "1:1", "1:2", "1:4", "1:8", "2:1", "2:3", "3:2", "3:4", "4:1", "4:3", "4:5", "5:4",
-    "8:1", "9:16", "16:9", "9:19.5", "19.5:9", "9:20", "20:9", "9:21", "21:9", "auto",
+    "8:1", "9:16", "16:9", "9:19.5", "19.5:9", "9:20", "20:9", "9:21", "21:9", "2.35:1",
+    "5:2", "5:7", "7:5", "auto",
 ]  # fmt: skip
 """Normalized aspect ratio of the generated image."""
 ImageGenerationRequestBackground: TypeAlias = Literal["auto", "transparent", "opaque"]
 """Background treatment; ``transparent`` needs png or webp output."""
 ImageGenerationRequestOutputFormat: TypeAlias = Literal["png", "jpeg", "webp", "svg"]
 """Encoding of the returned image bytes."""
-ImageGenerationRequestQuality: TypeAlias = Literal["auto", "low", "medium", "high"]
+ImageGenerationRequestQuality: TypeAlias = Literal["auto", "low", "medium", "high", "xhigh", "max"]
 """Rendering quality."""
-ImageGenerationRequestResolution: TypeAlias = Literal["512", "1K", "2K", "4K"]
+ImageGenerationRequestResolution: TypeAlias = Literal["512", "768", "1K", "1.5K", "2K", "4K"]
 """Normalized resolution tier."""
 ProviderSort: TypeAlias = Literal["price", "throughput", "latency", "exacto"]
 """The provider sorting strategy."""
@@ -462,6 +463,7 @@ class CostDetails(BaseModel):
     upstream_inference_completions_cost: Lenient[float] = None
     upstream_inference_prompt_cost: Lenient[float] = None
     upstream_inference_cost: Lenient[float] = None
+    server_tool_cost: Lenient[float] = None
 
 
 class ImageGenerationUsageCompletionTokensDetails(BaseModel):
@@ -734,7 +736,15 @@ ProviderOverloadedResponseErrorData = ErrorResponseErrorData
 ImageInputModality: TypeAlias = Literal["text", "image", "file", "audio", "video"]
 """An input modality of an image model."""
 ImageOutputModality: TypeAlias = Literal[
-    "text", "image", "embeddings", "audio", "video", "rerank", "speech", "transcription"
+    "text",
+    "image",
+    "embeddings",
+    "audio",
+    "video",
+    "rerank",
+    "speech",
+    "transcription",
+    "decisions",
 ]
 """An output modality of an image model."""
 
@@ -822,7 +832,7 @@ ImagePricingEntryBillable: TypeAlias = Literal[
     "output_image", "input_image", "input_font", "input_reference", "input_text"
 ]
 """What a pricing line bills."""
-ImagePricingEntryUnit: TypeAlias = Literal["image", "megapixel", "token"]
+ImagePricingEntryUnit: TypeAlias = Literal["image", "megapixel", "token", "request"]
 """The unit a pricing line is billed in."""
 
 

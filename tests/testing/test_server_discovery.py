@@ -57,6 +57,20 @@ def test_models_have_the_documented_capabilities(client: httpx.Client) -> None:
     assert vector["architecture"]["input_modalities"] == ["text"]
 
 
+def test_a_model_lists_the_values_the_spec_gained(client: httpx.Client, validate: Validate) -> None:
+    listed = client.get("/images/models").json()["data"][0]
+    endpoints = client.get(listed["endpoints"].removeprefix("/api/v1")).json()["endpoints"]
+
+    parameters = listed["supported_parameters"]
+    assert {"xhigh", "max"} <= set(parameters["quality"]["values"])
+    assert {"768", "1.5K"} <= set(parameters["resolution"]["values"])
+    assert {"2.35:1", "5:2", "5:7", "7:5"} <= set(parameters["aspect_ratio"]["values"])
+    validate(parameters["quality"], "CapabilityDescriptor")
+    request_priced = [p for e in endpoints for p in e["pricing"] if p["unit"] == "request"]
+    assert request_priced
+    validate(request_priced[0], "ImagePricingEntry")
+
+
 def test_model_parameters_are_the_union_of_the_endpoints(client: httpx.Client) -> None:
     listed = client.get("/images/models").json()["data"][0]
     endpoints = client.get(listed["endpoints"].removeprefix("/api/v1")).json()["endpoints"]

@@ -116,6 +116,15 @@ def test_different_prompts_give_different_pixels(
         ({"size": "1536x1024"}, (96, 64)),
         ({"size": "1536x1024", "aspect_ratio": "3:2", "resolution": "1K"}, (96, 64)),
         ({"size": "100x100"}, (8, 8)),
+        # The values the spec gained: two resolution tiers and four aspect ratios.
+        ({"resolution": "768"}, (48, 48)),
+        ({"resolution": "1.5K"}, (96, 96)),
+        ({"size": "1.5K", "aspect_ratio": "2.35:1"}, (96, 41)),
+        ({"aspect_ratio": "5:2"}, (64, 26)),
+        ({"aspect_ratio": "5:7"}, (46, 64)),
+        ({"aspect_ratio": "7:5"}, (64, 46)),
+        ({"size": "1536x1536", "resolution": "1.5K"}, (96, 96)),
+        ({"size": "1536x1024", "resolution": "1.5K"}, (96, 64)),
     ],
 )
 def test_dimensions_follow_size_parameters_at_reduced_scale(
@@ -124,6 +133,27 @@ def test_dimensions_follow_size_parameters_at_reduced_scale(
     payload = generate(client, **fields)
 
     assert decode_image(payload["data"][0]["b64_json"]).size == size
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"quality": "xhigh"},
+        {"quality": "max"},
+        {"resolution": "768", "aspect_ratio": "5:7"},
+        {"resolution": "1.5K", "aspect_ratio": "2.35:1"},
+        {"size": "768", "aspect_ratio": "7:5"},
+        {"aspect_ratio": "5:2"},
+    ],
+)
+def test_the_values_the_spec_gained_are_accepted(
+    client: httpx.Client, validate: Validate, fields: dict[str, Any]
+) -> None:
+    validate(body(**fields), "ImageGenerationRequest")  # the spec copy knows them
+    response = client.post("/images", json=body(**fields))
+
+    assert response.status_code == 200, response.text
+    validate(response.json(), "ImageGenerationResponse")
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,9 @@ Three models cover the behaviours an SDK has to handle:
 
 * ``fake-labs/pixel-xl``: a raster model without native streaming (``stream: true`` is
   ignored and a buffered JSON body is returned), supporting ``n``, ``aspect_ratio``,
-  ``resolution``, ``seed``, ``quality``, ``output_format`` and ``output_compression``.
-  It has two endpoints (providers).
+  ``resolution``, ``seed``, ``quality``, ``output_format`` and ``output_compression``,
+  with the newest values of the spec (``xhigh``/``max`` quality, ``768``/``1.5K``
+  resolutions, ``2.35:1`` and other ratios). It has two endpoints (providers).
 * ``fake-labs/stream-diffusion``: a raster model that streams partial images, like
   OpenAI's image models.
 * ``fake-labs/vector-1``: a vectorisation model that answers SVG and streams the markup
@@ -207,10 +208,10 @@ PIXEL_XL = FakeModel(
             supports_streaming=False,
             supported_parameters={
                 "n": _range(1, 10),
-                "aspect_ratio": _enum(*_ASPECT_RATIOS),
-                "resolution": _enum("512", "1K", "2K", "4K"),
+                "aspect_ratio": _enum(*_ASPECT_RATIOS, "2.35:1", "5:2", "5:7", "7:5"),
+                "resolution": _enum("512", "768", "1K", "1.5K", "2K", "4K"),
                 "seed": _BOOLEAN,
-                "quality": _enum("low", "medium", "high"),
+                "quality": _enum("low", "medium", "high", "xhigh", "max"),
                 "output_format": _enum("png", "jpeg", "webp"),
                 "output_compression": _range(0, 100),
             },
@@ -232,7 +233,11 @@ PIXEL_XL = FakeModel(
                 "seed": _BOOLEAN,
                 "output_format": _enum("png", "webp"),
             },
-            pricing=(Price("output_image", "megapixel", 0.03),),
+            # A flat fee per request on top of the size-based price.
+            pricing=(
+                Price("output_image", "megapixel", 0.03),
+                Price("input_text", "request", 0.001),
+            ),
         ),
     ),
 )

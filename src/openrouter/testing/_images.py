@@ -37,7 +37,7 @@ MEDIA_TYPES = {
 }
 
 #: Rendered long side per resolution tier: 1/16 of the nominal size keeps tests fast.
-_TIER_LONG_SIDE = {"512": 32, "1K": 64, "2K": 128, "4K": 256}
+_TIER_LONG_SIDE = {"512": 32, "768": 48, "1K": 64, "1.5K": 96, "2K": 128, "4K": 256}
 _SCALE = 16
 _MIN_SIDE = 8
 

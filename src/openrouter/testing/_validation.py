@@ -27,16 +27,17 @@ __all__ = ["Job", "validate"]
 _ENUMS: dict[str, tuple[str, ...]] = {
     "aspect_ratio": (
         "1:1", "1:2", "1:4", "1:8", "2:1", "2:3", "3:2", "3:4", "4:1", "4:3", "4:5", "5:4",
-        "8:1", "9:16", "16:9", "9:19.5", "19.5:9", "9:20", "20:9", "9:21", "21:9", "auto",
+        "8:1", "9:16", "16:9", "9:19.5", "19.5:9", "9:20", "20:9", "9:21", "21:9", "2.35:1",
+        "5:2", "5:7", "7:5", "auto",
     ),
     "background": ("auto", "transparent", "opaque"),
     "output_format": ("png", "jpeg", "webp", "svg"),
-    "quality": ("auto", "low", "medium", "high"),
-    "resolution": ("512", "1K", "2K", "4K"),
+    "quality": ("auto", "low", "medium", "high", "xhigh", "max"),
+    "resolution": ("512", "768", "1K", "1.5K", "2K", "4K"),
 }
 # fmt: on
 
-_TIER_PIXELS = {"512": 512, "1K": 1024, "2K": 2048, "4K": 4096}
+_TIER_PIXELS = {"512": 512, "768": 768, "1K": 1024, "1.5K": 1536, "2K": 2048, "4K": 4096}
 _SIZE_PATTERN = re.compile(r"^([1-9][0-9]{0,4})x([1-9][0-9]{0,4})$")
 _MAX_SIDE = 16384
 _MAX_REFERENCES = 16
@@ -228,19 +229,22 @@ def _parse_size(value: Any) -> tuple[str | None, tuple[int, int] | None]:
     match = _SIZE_PATTERN.match(value) if isinstance(value, str) else None
     if match is None or max(int(match[1]), int(match[2])) > _MAX_SIDE:
         _bad(
-            f"Invalid size {_show(value)}. Expected a tier (512, 1K, 2K, 4K) "
+            f"Invalid size {_show(value)}. Expected a tier ({', '.join(_TIER_PIXELS)}) "
             f"or explicit pixels '<width>x<height>' (at most {_MAX_SIDE} per side)"
         )
     return None, (int(match[1]), int(match[2]))
 
 
-def _nearest_tier(pixels: tuple[int, int]) -> str:
-    """The resolution tier closest (in log scale) to a pixel size's area.
+def _nearest_tiers(pixels: tuple[int, int]) -> list[str]:
+    """The resolution tiers closest (in log scale) to a pixel size's area.
 
-    The area (not the long side) classifies shapes fairly: 1536x1024 is a "1K" image.
+    The area (not the long side) classifies shapes fairly. A size halfway between two
+    tiers belongs to both: 1536x1024 is a "1K" and a "1.5K" image.
     """
     side = math.sqrt(pixels[0] * pixels[1])
-    return min(_TIER_PIXELS, key=lambda tier: abs(math.log2(_TIER_PIXELS[tier] / side)))
+    distance = {tier: abs(math.log2(px / side)) for tier, px in _TIER_PIXELS.items()}
+    best = min(distance.values())
+    return [tier for tier, d in distance.items() if d - best < 1e-9]
 
 
 def _check_size(
@@ -265,10 +269,11 @@ def _check_size(
 def _check_pixels_agree(
     size: Any, pixels: tuple[int, int], resolution: str | None, aspect_ratio: str | None
 ) -> None:
-    if resolution is not None and resolution != _nearest_tier(pixels):
+    nearest = _nearest_tiers(pixels)
+    if resolution is not None and resolution not in nearest:
         _bad(
             f"Invalid size {_show(size)}: an explicit pixel size conflicts with resolution "
-            f"{_show(resolution)} (it is closest to {_nearest_tier(pixels)})"
+            f"{_show(resolution)} (it is closest to {' or '.join(nearest)})"
         )
     if aspect_ratio not in (None, "auto"):
         wanted = _images.aspect_value(aspect_ratio)
