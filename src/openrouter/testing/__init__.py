@@ -3,8 +3,8 @@
 ``openrouter.testing`` serves the wire contract of ``POST /api/v1/images``,
 ``GET /api/v1/images/models`` and ``GET /api/v1/images/models/{author}/{slug}/endpoints``
 over real sockets, with a small deterministic model catalogue, request validation, SSE
-streaming, fault injection (error statuses, delays, dropped connections, stream errors)
-and a request log::
+streaming, fault injection (error statuses, delays, dropped connections, stream errors,
+spec drift, error envelopes where a result is documented) and a request log::
 
     from openrouter.testing import FakeServer
 
@@ -30,6 +30,7 @@ uvicorn); Pillow is optional (jpeg/webp output). The pytest plugin provides the
 #   _catalogue   the fake models and their endpoints, as plain data
 #   _images      deterministic tiny PNG/JPEG/WebP/SVG images
 #   _responses   Plan: a response described as data; JSON and error-envelope helpers
+#   _drift       spec drift (floats, strings, nulls, renames...) applied to an answer
 #   _faults      Fault: checking, matching, and the response of a failing fault
 #   _state       FakeState (settings, faults, request log) and RecordedRequest
 #   _delivery    PlannedResponse: sends a Plan with a fault's delays and dropped connections

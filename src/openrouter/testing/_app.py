@@ -16,7 +16,8 @@ Every request under ``/api/v1`` goes through the same pipeline (:meth:`_FakeApi.
    injected faults in order;
 3. a fault that ``responds`` answers in place of the API (``_faults``); otherwise the
    request is routed, authenticated, validated (``_validation``) and answered
-   (``_generation``);
+   (``_generation``), with the fault's ``drift`` applied to a successful answer
+   (``_drift``);
 4. the resulting plan is sent by :class:`PlannedResponse`, which applies the fault's
    headers, delays and connection drops (``_delivery``).
 
@@ -44,6 +45,7 @@ from starlette.types import Scope
 
 from ._catalogue import MODELS
 from ._delivery import PlannedResponse
+from ._drift import drift_catalogue
 from ._faults import API_PREFIX, Fault, fault_plan
 from ._generation import generation_plan
 from ._responses import ApiError, Plan, dumps, error_envelope, error_plan, json_plan
@@ -138,13 +140,15 @@ class _FakeApi:
                 self._authenticate(request)
                 job = validate(payload, pillow=self.state.pillow)
                 return generation_plan(job, fault)
+            kinds = fault.drift_kinds if fault is not None else ()
             if segments == ["images", "models"]:
                 self._allow(request, "GET")
-                return json_plan(200, {"data": [m.list_item() for m in MODELS.values()]})
+                listing = {"data": [m.list_item() for m in MODELS.values()]}
+                return json_plan(200, drift_catalogue(listing, kinds))
             model_id = _endpoints_model(segments)
             if model_id is not None:
                 self._allow(request, "GET")
-                return _endpoints(model_id)
+                return json_plan(200, drift_catalogue(_endpoints(model_id), kinds))
             raise ApiError(404, f"Not Found: no route for {request.method} {request.url.path}")
         except ApiError as exc:
             return exc.plan()
@@ -189,11 +193,11 @@ class _FakeApi:
         return self._respond(json_plan(200, {"ok": True}))
 
 
-def _endpoints(model_id: str) -> Plan:
+def _endpoints(model_id: str) -> dict[str, Any]:
     model = MODELS.get(model_id)
     if model is None:
         raise ApiError(404, f"Model '{model_id}' not found")
-    return json_plan(200, model.endpoints_response())
+    return model.endpoints_response()
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -2,9 +2,10 @@
 
 A model without native streaming answers one JSON body even when asked to stream (like
 the real API); a streaming model answers an SSE stream in its own style: partial images
-for raster models, the SVG markup as text chunks for vector models. Stream-shaping fault
-fields (``partial_images``, ``error_event``) are applied here, because they change the
-events themselves; timing effects are left to ``_delivery``.
+for raster models, the SVG markup as text chunks for vector models. Fault fields that
+change the answer itself are applied here: ``drift`` (to the buffered body and to every
+stream event alike), ``partial_images`` and the stream error events; timing effects are
+left to ``_delivery``.
 """
 
 from __future__ import annotations
@@ -15,18 +16,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import _images
-from ._faults import Fault
+from ._drift import drift_generation
+from ._faults import Fault, stream_error
 from ._responses import PROCESSING, Frame, Plan, dumps, json_plan
 from ._validation import Job
 
 __all__ = ["generation_plan"]
-
-_DEFAULT_STREAM_ERROR = {
-    "code": "upstream_error",
-    "message": "The upstream provider returned an error",
-    "param": None,
-    "type": "provider_error",
-}
 
 
 def generation_plan(job: Job, fault: Fault | None) -> Plan:
@@ -34,21 +29,19 @@ def generation_plan(job: Job, fault: Fault | None) -> Plan:
     if job.stream and job.model.stream_style is not None:
         return _stream_plan(job, fault)
     # Like the real API: models without native streaming ignore `stream: true`.
-    return _buffered_plan(job)
+    return _buffered_plan(job, fault)
 
 
-def _buffered_plan(job: Job) -> Plan:
+def _buffered_plan(job: Job, fault: Fault | None) -> Plan:
     images = [_render(job, index) for index in range(job.n)]
-    return json_plan(
-        200,
-        {
-            "created": int(time.time()),
-            "data": [
-                {"b64_json": _b64(image.data), "media_type": image.media_type} for image in images
-            ],
-            "usage": _usage(job, job.n),
-        },
-    )
+    result = {
+        "created": int(time.time()),
+        "data": [
+            {"b64_json": _b64(image.data), "media_type": image.media_type} for image in images
+        ],
+        "usage": _usage(job, job.n),
+    }
+    return json_plan(200, drift_generation(result, _drift_kinds(fault)))
 
 
 def _stream_plan(job: Job, fault: Fault | None) -> Plan:
@@ -56,15 +49,18 @@ def _stream_plan(job: Job, fault: Fault | None) -> Plan:
         events = _text_chunk_events(job)
     else:
         events = _partial_image_events(job, fault)
+    kinds = _drift_kinds(fault)
+    events = [(drift_generation(event, kinds), progress) for event, progress in events]
     # The stream opens with keep-alive comments, then the events.
     frames = [Frame(PROCESSING), Frame(PROCESSING)]
-    error = fault.error_event if fault is not None else False
-    if error:
-        # The upstream fails after the first progress event (or at once if there is none).
-        cut = next((i + 1 for i, (_, progress) in enumerate(events) if progress), 0)
-        payload = error if isinstance(error, dict) else _DEFAULT_STREAM_ERROR
+    error = stream_error(fault)
+    if error is not None and fault is not None:
+        # The upstream fails after `error_after` progress events (at most all of them).
+        ends = [i + 1 for i, (_, progress) in enumerate(events) if progress]
+        count = min(fault.error_after, len(ends))
+        cut = ends[count - 1] if count else 0
         frames += [_sse(event) for event, _ in events[:cut]]
-        frames.append(_sse({"type": "error", "error": payload}))
+        frames.append(_sse(error))
     else:
         frames += [_sse(event) for event, _ in events]
         frames.append(_sse(b"[DONE]"))
@@ -81,7 +77,7 @@ def _stream_plan(job: Job, fault: Fault | None) -> Plan:
 # --------------------------------------------------------------------------------------
 
 #: A stream event and whether it is *progress* (a partial image or a content text chunk):
-#: an ``error_event`` fault strikes after the first progress event.
+#: a stream error event strikes after ``error_after`` progress events.
 _StreamEvent = tuple[dict[str, Any], bool]
 
 _REASONING = "Sketching a gradient backdrop with a disc and a triangle."
@@ -192,6 +188,10 @@ def _usage(job: Job, images: int) -> dict[str, Any]:
         "total_tokens": prompt_tokens + completion,
         "cost": round(cost, 6),
     }
+
+
+def _drift_kinds(fault: Fault | None) -> tuple[str, ...]:
+    return fault.drift_kinds if fault is not None else ()
 
 
 def _b64(data: bytes) -> str:
