@@ -315,3 +315,57 @@ async def test_a_404_that_is_not_the_api_names_the_url(make_api, fake: FakeServe
     message = str(info.value)
     assert f"GET {fake.url}/wrong/prefix/images/models answered 404" in message
     assert "check server_url" in message
+
+
+# --------------------------------------------------------------------------------------
+# The fake server's drift faults: every kind, on every endpoint, sync and async
+
+KINDS = ["float-integers", "string-numbers", "nulls", "missing", "objects", "unknown-fields"]
+KINDS.append("renamed")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_every_drift_kind_keeps_every_image(api: Api, fake: FakeServer, kind: str) -> None:
+    clean = await api.generate(model=PIXEL, prompt="a lighthouse", seed=3, n=2)
+    fake.inject(drift=kind, times=None)
+    res = await api.generate(model=PIXEL, prompt="a lighthouse", seed=3, n=2)
+    assert [d.to_bytes() for d in res.data] == [d.to_bytes() for d in clean.data]
+    events = await api.stream(model="fake-labs/stream-diffusion", prompt="a comet", seed=3)
+    assert isinstance(events[-1], c.ImageGenCompletedEvent) and events[-1].to_bytes()
+    models = await api.list_models()
+    assert [m.id for m in models.data] == [m.id for m in (await _clean_models(api, fake)).data]
+    fake.inject(drift=kind, times=None)
+    endpoints = await api.list_model_endpoints(author="fake-labs", slug="pixel-xl")
+    assert (endpoints.endpoints and endpoints.id == "fake-labs/pixel-xl") or kind == "nulls"
+
+
+async def _clean_models(api: Api, fake: FakeServer) -> c.ImageModelsListResponse:
+    fake.reset()
+    return await api.list_models()
+
+
+async def test_drift_reads_as_documented_where_nothing_is_lost(api: Api, fake: FakeServer) -> None:
+    fake.inject(drift="string-numbers")
+    res = await api.generate(model=PIXEL, prompt="x")
+    assert isinstance(res.created, int) and res.usage is not None
+    assert isinstance(res.usage.cost, float) and isinstance(res.usage.total_tokens, int)
+    fake.inject(drift="objects")
+    res = await api.generate(model=PIXEL, prompt="x")
+    assert res.usage is not None and isinstance(res.usage.cost, dict)
+    assert res.usage.cost["currency"] == "USD"
+    fake.inject(drift="renamed")
+    res = await api.generate(model=PIXEL, prompt="x")
+    assert res.usage is not None and res.usage.prompt_tokens is None
+    assert res.usage.model_extra is not None and "input_tokens" in res.usage.model_extra
+
+
+async def test_envelope_faults(api: Api, fake: FakeServer) -> None:
+    fake.inject(envelope=402)
+    with pytest.raises(errors.PaymentRequiredResponseError):
+        await api.generate(model=PIXEL, prompt="x")
+    fake.inject(error_envelope_event=429)
+    with pytest.raises(errors.TooManyRequestsResponseError):
+        await api.stream(model="fake-labs/stream-diffusion", prompt="x")
+    fake.inject(error_envelope_event=True, error_after=0)
+    with pytest.raises(errors.BadGatewayResponseError):
+        await api.stream(model="fake-labs/stream-diffusion", prompt="x")

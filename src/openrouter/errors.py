@@ -408,13 +408,18 @@ def error_from_response(response: httpx.Response, secret: str | None = None) -> 
         data.error.message = data.error.message or reason_phrase(status)
     except ValidationError:
         message = _readable_body(status, content, response.headers.get("content-type", ""))
-        if status == 404:
-            # Not the API's JSON error: most likely a wrong server_url or path.
-            message = f"{message}; {_where(response)} answered 404 (check server_url)"
         error = ErrorResponseErrorData(code=status, message=message)
         data = ErrorResponse(error=error)
+    if status == 404 and (not _is_api_error(content) or data.error.message == "Not Found"):
+        # Not the API's own JSON error, or one that says nothing more: most likely a wrong
+        # server_url or path, so say which URL it was.
+        data.error.message += f"; {_where(response)} answered 404 (check server_url)"
     cls = STATUS_ERRORS.get(status, OpenRouterDefaultError)
     return cls(data, response, body)
+
+
+def _is_api_error(content: bytes) -> bool:
+    return content.lstrip().startswith(b"{") and b'"error"' in content
 
 
 def _where(response: httpx.Response) -> str:
