@@ -15,7 +15,8 @@ import pytest
 from PIL import Image
 
 from openrouter import ParameterError, components
-from openrouter._core import CALL_OPTIONS, CONNECT_TIMEOUT_S, Config, endpoints_path, generate_spec
+from openrouter._config import Config
+from openrouter._request import CONNECT_TIMEOUT_S, build, endpoints_path, generate
 from openrouter._retry import RetryPolicy
 from openrouter.testing import FakeServer
 from openrouter.utils import BackoffStrategy, RetryConfig
@@ -36,12 +37,14 @@ def config(**kw: Any) -> Config:
 
 
 def spec(**kw: Any) -> Any:
-    fields = """aspect_ratio background input_references n output_compression output_format
-    provider quality resolution seed session_id size stream trace user""".split()
-    args: dict[str, Any] = dict.fromkeys([*CALL_OPTIONS, *fields])
-    args.update(model="a/b", prompt="a cat")
-    args.update(kw)
-    return generate_spec(config(), args)
+    """The request of ``images.generate(model="a/b", prompt="a cat", **kw)``."""
+    args: dict[str, Any] = {"model": "a/b", "prompt": "a cat", **kw}
+    return generate(config(), args.pop("stream", None), args)  # type: ignore[arg-type]
+
+
+def call_spec(cfg: Config, method: str, path: str, json: Any = None, **options: Any) -> Any:
+    """The request of a call with these per-call ``options``."""
+    return build(cfg, method, path, options, json=json)  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -133,17 +136,17 @@ def test_infinite_max_interval_is_no_cap() -> None:
 )
 def test_bad_header_names_are_refused(name: str) -> None:
     with refused("http_headers", repr(name), "not a valid header name", "letters, digits"):
-        config().spec("GET", "/x", http_headers={name: "1"})
+        call_spec(config(), "GET", "/x", http_headers={name: "1"})
 
 
 def test_a_header_name_must_be_a_string() -> None:
     with refused("http_headers", "7"):
-        config().spec("GET", "/x", http_headers={7: "1"})  # type: ignore[dict-item]
+        call_spec(config(), "GET", "/x", http_headers={7: "1"})  # type: ignore[dict-item]
 
 
 def test_token_characters_are_fine_in_header_names() -> None:
     name = "X-Custom_1.a!#$%&'*+^`|~"
-    assert config().spec("GET", "/x", http_headers={name: "1"}).headers == {name.lower(): "1"}
+    assert call_spec(config(), "GET", "/x", http_headers={name: "1"}).headers == {name.lower(): "1"}
 
 
 # Lone surrogates ------------------------------------------------------------------------
@@ -184,9 +187,9 @@ def test_lone_surrogates_are_refused_in_header_values() -> None:
     with refused("http_referer", "lone surrogate"):
         config(http_referer="https://app.example/" + BAD)
     with refused("x_open_router_title", "lone surrogate"):
-        config().spec("GET", "/x", x_open_router_title=BAD)
+        call_spec(config(), "GET", "/x", x_open_router_title=BAD)
     with refused("http_headers['X-File']", "lone surrogate"):
-        config().spec("GET", "/x", http_headers={"X-File": BAD})
+        call_spec(config(), "GET", "/x", http_headers={"X-File": BAD})
     with refused("server_url", "lone surrogate"):
         config(server_url="https://example.com/" + BAD)
 

@@ -7,14 +7,8 @@ from typing import Any
 import pytest
 
 from openrouter import ParameterError, components
-from openrouter._core import (
-    CALL_OPTIONS,
-    DEFAULT_SERVER_URL,
-    USER_AGENT,
-    Config,
-    endpoints_path,
-    generate_spec,
-)
+from openrouter._config import DEFAULT_SERVER_URL, USER_AGENT, Config
+from openrouter._request import build, endpoints_path, generate
 from openrouter.utils import RetryConfig
 
 
@@ -35,12 +29,14 @@ def config(**kw: Any) -> Config:
 
 
 def spec(**kw: Any) -> Any:
-    fields = """aspect_ratio background input_references n output_compression output_format
-    provider quality resolution seed session_id size stream trace user""".split()
-    args: dict[str, Any] = dict.fromkeys([*CALL_OPTIONS, *fields])
-    args.update(model="a/b", prompt="a cat")
-    args.update(kw)
-    return generate_spec(config(), args)
+    """The request of ``images.generate(model="a/b", prompt="a cat", **kw)``."""
+    args: dict[str, Any] = {"model": "a/b", "prompt": "a cat", **kw}
+    return generate(config(), args.pop("stream", None), args)  # type: ignore[arg-type]
+
+
+def call_spec(cfg: Config, method: str, path: str, json: Any = None, **options: Any) -> Any:
+    """The request of a call with these per-call ``options``."""
+    return build(cfg, method, path, options, json=json)  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
@@ -198,7 +194,8 @@ def test_per_call_headers_override_client_headers() -> None:
     assert cfg.headers["HTTP-Referer"] == "https://client.example"
     assert cfg.headers["Accept"] == "application/json"
     assert cfg.headers["Authorization"] == "Bearer sk-test"
-    s = cfg.spec(
+    s = call_spec(
+        cfg,
         "GET",
         "/images/models",
         x_open_router_title="Call",
@@ -223,7 +220,7 @@ def test_non_ascii_header_values_go_out_as_utf8() -> None:
     with pytest.raises(ParameterError, match="x_open_router_title: must not contain control"):
         config(x_open_router_title="Title\r\nX-Injected: 1")
     with pytest.raises(ParameterError, match=r"http_headers\['X-A'\]: must not contain control"):
-        cfg.spec("GET", "/x", http_headers={"X-A": "a\nb"})
+        call_spec(cfg, "GET", "/x", http_headers={"X-A": "a\nb"})
 
 
 @pytest.mark.parametrize("key", ["sk-or-v1-abc\n", "  sk-or-v1-abc  ", "sk-or-v1-abc\r\n"])
@@ -242,12 +239,12 @@ def test_callable_key_is_called_per_request() -> None:
     keys = iter(["k1", "k2", None])
     cfg = config(api_key=lambda: next(keys))
     assert "Authorization" not in cfg.headers
-    assert cfg.spec("GET", "/x").headers["authorization"] == "Bearer k1"
-    second = cfg.spec("GET", "/x")
+    assert call_spec(cfg, "GET", "/x").headers["authorization"] == "Bearer k1"
+    second = call_spec(cfg, "GET", "/x")
     assert second.headers["authorization"] == "Bearer k2"
     assert second.secret == "k2"  # what is scrubbed from this call's errors
     with pytest.raises(ParameterError, match="api_key: no API key"):
-        cfg.spec("GET", "/x")
+        call_spec(cfg, "GET", "/x")
 
 
 def test_url_params_and_url_checks(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -267,7 +264,7 @@ def test_url_params_and_url_checks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_spec_repr_hides_headers_and_body() -> None:
-    text = repr(config(api_key=lambda: "sk-or-secret").spec("POST", "/images", json={"a": 1}))
+    text = repr(call_spec(config(api_key=lambda: "sk-or-secret"), "POST", "/images", json={"a": 1}))
     assert "sk-or-secret" not in text and "headers" not in text and "json" not in text
 
 
@@ -279,12 +276,14 @@ def test_trace_nulls_are_not_sent_but_provider_nulls_are() -> None:
 
 def test_per_call_server_url_timeout_and_retries() -> None:
     cfg = config(retry_config=RetryConfig("none"))
-    s = cfg.spec("GET", "/images/models", server_url="http://127.0.0.1:1/v1/", timeout_ms=1500)
+    s = call_spec(
+        cfg, "GET", "/images/models", server_url="http://127.0.0.1:1/v1/", timeout_ms=1500
+    )
     assert s.url == "http://127.0.0.1:1/v1/images/models"
     assert s.timeout.read == 1.5
-    assert s.retry is cfg.retry_config
+    assert s.retry_config is cfg.retry_config
     other = RetryConfig("backoff")
-    assert cfg.spec("GET", "/x", retries=other).retry is other
+    assert call_spec(cfg, "GET", "/x", retries=other).retry_config is other
 
 
 def test_endpoints_path_quotes_each_part() -> None:

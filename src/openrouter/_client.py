@@ -1,4 +1,4 @@
-"""The two clients. They hold the settings (``_core.Config``) and the httpx connection pools,
+"""The two clients. They hold the settings (``_config.Config``) and the httpx connection pools,
 and differ only in which pool sends: ``OpenRouter`` is sync (plus the official SDK's
 ``*_async`` methods), ``AsyncOpenRouter`` is async.
 
@@ -19,13 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from . import _core, _transport
+from . import _config, _transport
 from .errors import ClientClosedError, ParameterError
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
     from ._images import AsyncImages, Images
+    from ._request import RequestSpec
     from ._retry import RetryConfig
 
 __all__ = ["AsyncOpenRouter", "OpenRouter"]
@@ -59,7 +60,7 @@ class _BaseClient:
         server: str | None = None,
         url_params: Mapping[str, str] | None = None,
     ) -> None:
-        self._config = _core.Config(
+        self._config = _config.Config(
             api_key,
             http_referer=http_referer,
             x_open_router_title=x_open_router_title,
@@ -123,7 +124,7 @@ class _BaseClient:
         await self._pool_keeper.__anext__()
         return pool
 
-    async def _send_async(self, spec: _core.RequestSpec) -> httpx.Response:
+    async def _send_async(self, spec: RequestSpec) -> httpx.Response:
         pool = self._async_http
         if pool is None or pool.is_closed or self._closed:
             pool = await self._async_pool()
@@ -191,7 +192,7 @@ class OpenRouter(_BaseClient):
                 self._release = weakref.finalize(self, self._http.close)
             return self._http
 
-    def _send(self, spec: _core.RequestSpec) -> httpx.Response:
+    def _send(self, spec: RequestSpec) -> httpx.Response:
         pool = self._http if self._http is not None and not self._closed else self._pool()
         defaults = None if self._owns_http else self._config.headers
         config = self._config

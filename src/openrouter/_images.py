@@ -1,182 +1,98 @@
 """The ``images`` resource: ``generate``, ``list_models`` and ``list_model_endpoints``.
 
-Each method validates and builds its request with ``_core`` (shared), sends it through its
-client (the only sync/async difference), and parses the answer with ``_core`` again.
-``Images`` (on :class:`~openrouter.OpenRouter`) has the sync methods plus the official SDK's
-``*_async`` twins; ``AsyncImages`` (on :class:`~openrouter.AsyncOpenRouter`) has the async
-methods under the plain names.
+Each method builds its request with ``_request``, sends it through its client (the only
+sync/async difference) and reads the answer with ``_response``: nothing else. The arguments
+are declared once, as ``TypedDict``s in ``_request`` (``GenerateParams``, ``CallOptions``,
+``EndpointsParams``), which type checkers expand into keyword arguments and which
+:func:`~openrouter._request.signature` turns into the signatures ``help()`` shows.
+
+``Images`` (on :class:`~openrouter.OpenRouter`) has the sync methods plus the official
+SDK's ``*_async`` twins; ``AsyncImages`` (on :class:`~openrouter.AsyncOpenRouter`) has the
+async methods under the plain names.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from . import _core
+import httpx
+
+from . import _request
+from ._request import CallOptions, EndpointsParams, GenerateParams
 from ._response import parse_json
 
 if TYPE_CHECKING:
-    from typing_extensions import Required, TypedDict, Unpack
+    from typing_extensions import Unpack
 
     from ._client import AsyncOpenRouter, OpenRouter
-    from ._inputs import InputReference
-    from ._retry import RetryConfig
     from ._streaming import AsyncImageStream, ImageStream
     from .components import (
-        ImageGenerationProviderPreferences,
-        ImageGenerationProviderPreferencesTypedDict,
-        ImageGenerationRequestAspectRatio,
-        ImageGenerationRequestBackground,
-        ImageGenerationRequestOutputFormat,
-        ImageGenerationRequestQuality,
-        ImageGenerationRequestResolution,
         ImageGenerationResponse,
         ImageModelEndpointsResponse,
         ImageModelsListResponse,
-        TraceConfig,
-        TraceConfigTypedDict,
     )
 
-    class _CallOptions(TypedDict, total=False):
-        http_referer: str | None
-        x_open_router_title: str | None
-        x_open_router_categories: str | None
-        retries: RetryConfig | None
-        server_url: str | None
-        timeout_ms: float | None
-        http_headers: Mapping[str, str] | None
 
-    class _GenerateParams(_CallOptions, total=False):
-        # The keyword arguments of `generate` other than `stream`, for the overloads.
-        model: Required[str]
-        prompt: Required[str]
-        aspect_ratio: ImageGenerationRequestAspectRatio | None
-        background: ImageGenerationRequestBackground | None
-        input_references: Iterable[InputReference] | None
-        n: int | None
-        output_compression: int | None
-        output_format: ImageGenerationRequestOutputFormat | None
-        provider: (
-            ImageGenerationProviderPreferences | ImageGenerationProviderPreferencesTypedDict | None
-        )
-        quality: ImageGenerationRequestQuality | None
-        resolution: ImageGenerationRequestResolution | None
-        seed: int | None
-        session_id: str | None
-        size: str | None
-        trace: TraceConfig | TraceConfigTypedDict | Mapping[str, Any] | None
-        user: str | None
+def _generated(response: httpx.Response, spec: _request.RequestSpec, stream: Any) -> Any:
+    """The result of ``generate``: a stream of ``stream``'s class, or the parsed images."""
+    if spec.stream:
+        return stream.open(response, spec.secret)
+    from .components import ImageGenerationResponse
+
+    return parse_json(response, ImageGenerationResponse, spec.secret)
 
 
-def _generate_args(args: dict[str, Any]) -> dict[str, Any]:
-    """The arguments of a ``generate`` method, from its ``locals()`` (its first statement)."""
-    del args["self"]
-    return args
+def _models(response: httpx.Response, spec: _request.RequestSpec) -> ImageModelsListResponse:
+    from .components import ImageModelsListResponse
+
+    return parse_json(response, ImageModelsListResponse, spec.secret)
 
 
-def _options(args: dict[str, Any]) -> dict[str, Any]:
-    """The per-call options among a method's ``locals()``."""
-    return {name: args[name] for name in _core.CALL_OPTIONS}
+def _endpoints(response: httpx.Response, spec: _request.RequestSpec) -> ImageModelEndpointsResponse:
+    from .components import ImageModelEndpointsResponse
+
+    return parse_json(response, ImageModelEndpointsResponse, spec.secret)
 
 
 class _AsyncMethods:
-    """The async implementation, shared by ``AsyncImages`` and ``Images.*_async``."""
+    """The async methods, shared by ``AsyncImages`` and ``Images.*_async``."""
 
     def __init__(self, client: OpenRouter | AsyncOpenRouter) -> None:
         self._client = client
 
     @overload
     async def generate_async(
-        self, *, stream: Literal[False] | None = None, **params: Unpack[_GenerateParams]
+        self, *, stream: Literal[False] | None = None, **params: Unpack[GenerateParams]
     ) -> ImageGenerationResponse: ...
     @overload
     async def generate_async(
-        self, *, stream: Literal[True], **params: Unpack[_GenerateParams]
+        self, *, stream: Literal[True], **params: Unpack[GenerateParams]
     ) -> AsyncImageStream: ...
     @overload
     async def generate_async(
-        self, *, stream: bool | None = None, **params: Unpack[_GenerateParams]
+        self, *, stream: bool | None = None, **params: Unpack[GenerateParams]
     ) -> ImageGenerationResponse | AsyncImageStream: ...
 
     async def generate_async(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        http_referer: str | None = None,
-        x_open_router_title: str | None = None,
-        x_open_router_categories: str | None = None,
-        aspect_ratio: ImageGenerationRequestAspectRatio | None = None,
-        background: ImageGenerationRequestBackground | None = None,
-        input_references: Iterable[InputReference] | None = None,
-        n: int | None = None,
-        output_compression: int | None = None,
-        output_format: ImageGenerationRequestOutputFormat | None = None,
-        provider: ImageGenerationProviderPreferences
-        | ImageGenerationProviderPreferencesTypedDict
-        | None = None,
-        quality: ImageGenerationRequestQuality | None = None,
-        resolution: ImageGenerationRequestResolution | None = None,
-        seed: int | None = None,
-        session_id: str | None = None,
-        size: str | None = None,
-        stream: bool | None = None,
-        trace: TraceConfig | TraceConfigTypedDict | Mapping[str, Any] | None = None,
-        user: str | None = None,
-        retries: RetryConfig | None = None,
-        server_url: str | None = None,
-        timeout_ms: float | None = None,
-        http_headers: Mapping[str, str] | None = None,
+        self, *, stream: bool | None = None, **params: Unpack[GenerateParams]
     ) -> ImageGenerationResponse | AsyncImageStream:
         """Generate images (async); see :meth:`Images.generate` for every parameter."""
-        spec = _core.generate_spec(self._client._config, _generate_args(locals()))
-        response = await self._client._send_async(spec)
-        if stream:
-            from ._streaming import AsyncImageStream
+        from ._streaming import AsyncImageStream
 
-            return AsyncImageStream.open(response, spec.secret)
-        from .components import ImageGenerationResponse
+        spec = _request.generate(self._client._config, stream, params)
+        return _generated(await self._client._send_async(spec), spec, AsyncImageStream)  # type: ignore[no-any-return]
 
-        return parse_json(response, ImageGenerationResponse, spec.secret)
-
-    async def list_models_async(
-        self,
-        *,
-        http_referer: str | None = None,
-        x_open_router_title: str | None = None,
-        x_open_router_categories: str | None = None,
-        retries: RetryConfig | None = None,
-        server_url: str | None = None,
-        timeout_ms: float | None = None,
-        http_headers: Mapping[str, str] | None = None,
-    ) -> ImageModelsListResponse:
+    async def list_models_async(self, **options: Unpack[CallOptions]) -> ImageModelsListResponse:
         """List image models (async); see :meth:`Images.list_models`."""
-        from .components import ImageModelsListResponse
-
-        spec = self._client._config.spec("GET", "/images/models", **_options(locals()))
-        response = await self._client._send_async(spec)
-        return parse_json(response, ImageModelsListResponse, spec.secret)
+        spec = _request.models(self._client._config, options)
+        return _models(await self._client._send_async(spec), spec)
 
     async def list_model_endpoints_async(
-        self,
-        *,
-        author: str,
-        slug: str,
-        http_referer: str | None = None,
-        x_open_router_title: str | None = None,
-        x_open_router_categories: str | None = None,
-        retries: RetryConfig | None = None,
-        server_url: str | None = None,
-        timeout_ms: float | None = None,
-        http_headers: Mapping[str, str] | None = None,
+        self, **params: Unpack[EndpointsParams]
     ) -> ImageModelEndpointsResponse:
         """List one model's endpoints (async); see :meth:`Images.list_model_endpoints`."""
-        from .components import ImageModelEndpointsResponse
-
-        path = _core.endpoints_path(author, slug)
-        spec = self._client._config.spec("GET", path, **_options(locals()))
-        response = await self._client._send_async(spec)
-        return parse_json(response, ImageModelEndpointsResponse, spec.secret)
+        spec = _request.endpoints(self._client._config, params)
+        return _endpoints(await self._client._send_async(spec), spec)
 
 
 class AsyncImages(_AsyncMethods):
@@ -198,46 +114,19 @@ class Images(_AsyncMethods):
 
     @overload
     def generate(
-        self, *, stream: Literal[False] | None = None, **params: Unpack[_GenerateParams]
+        self, *, stream: Literal[False] | None = None, **params: Unpack[GenerateParams]
     ) -> ImageGenerationResponse: ...
     @overload
     def generate(
-        self, *, stream: Literal[True], **params: Unpack[_GenerateParams]
+        self, *, stream: Literal[True], **params: Unpack[GenerateParams]
     ) -> ImageStream: ...
     @overload
     def generate(
-        self, *, stream: bool | None = None, **params: Unpack[_GenerateParams]
+        self, *, stream: bool | None = None, **params: Unpack[GenerateParams]
     ) -> ImageGenerationResponse | ImageStream: ...
 
     def generate(
-        self,
-        *,
-        model: str,
-        prompt: str,
-        http_referer: str | None = None,
-        x_open_router_title: str | None = None,
-        x_open_router_categories: str | None = None,
-        aspect_ratio: ImageGenerationRequestAspectRatio | None = None,
-        background: ImageGenerationRequestBackground | None = None,
-        input_references: Iterable[InputReference] | None = None,
-        n: int | None = None,
-        output_compression: int | None = None,
-        output_format: ImageGenerationRequestOutputFormat | None = None,
-        provider: ImageGenerationProviderPreferences
-        | ImageGenerationProviderPreferencesTypedDict
-        | None = None,
-        quality: ImageGenerationRequestQuality | None = None,
-        resolution: ImageGenerationRequestResolution | None = None,
-        seed: int | None = None,
-        session_id: str | None = None,
-        size: str | None = None,
-        stream: bool | None = None,
-        trace: TraceConfig | TraceConfigTypedDict | Mapping[str, Any] | None = None,
-        user: str | None = None,
-        retries: RetryConfig | None = None,
-        server_url: str | None = None,
-        timeout_ms: float | None = None,
-        http_headers: Mapping[str, str] | None = None,
+        self, *, stream: bool | None = None, **params: Unpack[GenerateParams]
     ) -> ImageGenerationResponse | ImageStream:
         """Generate images from a text prompt (``POST /images``).
 
@@ -256,8 +145,8 @@ class Images(_AsyncMethods):
             output_format: ``"png"``, ``"jpeg"``, ``"webp"`` or ``"svg"``.
             provider: Provider routing preferences (model or dict), e.g.
                 ``{"only": ["openai"], "options": {"openai": {...}}}``.
-            quality: ``"auto"``, ``"low"``, ``"medium"`` or ``"high"``.
-            resolution: ``"512"``, ``"1K"``, ``"2K"`` or ``"4K"``.
+            quality: ``"auto"``, ``"low"``, ``"medium"``, ``"high"``, ``"xhigh"`` or ``"max"``.
+            resolution: ``"512"``, ``"768"``, ``"1K"``, ``"1.5K"``, ``"2K"`` or ``"4K"``.
             seed: For repeatable results where the provider supports it.
             session_id: Groups related requests (at most 256 characters).
             size: A tier (``"2K"``) or pixels (``"2048x2048"``).
@@ -278,60 +167,39 @@ class Images(_AsyncMethods):
             APIStatusError: The API answered with an error status (a subclass per status).
             NoResponseError: The connection failed or timed out.
         """
-        spec = _core.generate_spec(self._client._config, _generate_args(locals()))
-        response = self._client._send(spec)
-        if stream:
-            from ._streaming import ImageStream
+        from ._streaming import ImageStream
 
-            return ImageStream.open(response, spec.secret)
-        from .components import ImageGenerationResponse
+        spec = _request.generate(self._client._config, stream, params)
+        return _generated(self._client._send(spec), spec, ImageStream)  # type: ignore[no-any-return]
 
-        return parse_json(response, ImageGenerationResponse, spec.secret)
-
-    def list_models(
-        self,
-        *,
-        http_referer: str | None = None,
-        x_open_router_title: str | None = None,
-        x_open_router_categories: str | None = None,
-        retries: RetryConfig | None = None,
-        server_url: str | None = None,
-        timeout_ms: float | None = None,
-        http_headers: Mapping[str, str] | None = None,
-    ) -> ImageModelsListResponse:
+    def list_models(self, **options: Unpack[CallOptions]) -> ImageModelsListResponse:
         """List every image model with its supported parameters (``GET /images/models``).
 
         Takes the per-call options of :meth:`generate` (``http_referer``,
         ``x_open_router_title``, ``x_open_router_categories``, ``retries``, ``server_url``,
         ``timeout_ms``, ``http_headers``).
         """
-        from .components import ImageModelsListResponse
-
-        spec = self._client._config.spec("GET", "/images/models", **_options(locals()))
-        response = self._client._send(spec)
-        return parse_json(response, ImageModelsListResponse, spec.secret)
+        spec = _request.models(self._client._config, options)
+        return _models(self._client._send(spec), spec)
 
     def list_model_endpoints(
-        self,
-        *,
-        author: str,
-        slug: str,
-        http_referer: str | None = None,
-        x_open_router_title: str | None = None,
-        x_open_router_categories: str | None = None,
-        retries: RetryConfig | None = None,
-        server_url: str | None = None,
-        timeout_ms: float | None = None,
-        http_headers: Mapping[str, str] | None = None,
+        self, **params: Unpack[EndpointsParams]
     ) -> ImageModelEndpointsResponse:
         """List the endpoints serving one model, with their parameters and pricing.
 
         ``author`` and ``slug`` are the two halves of a model id (``"openai"`` and
         ``"gpt-image-1"``); takes the per-call options of :meth:`generate` too.
         """
-        from .components import ImageModelEndpointsResponse
+        spec = _request.endpoints(self._client._config, params)
+        return _endpoints(self._client._send(spec), spec)
 
-        path = _core.endpoints_path(author, slug)
-        spec = self._client._config.spec("GET", path, **_options(locals()))
-        response = self._client._send(spec)
-        return parse_json(response, ImageModelEndpointsResponse, spec.secret)
+
+# What help(), IDEs and inspect show: every keyword, in the official SDK's order.
+for _method, _params, _first, _stream in (
+    ("generate", GenerateParams, ("model", "prompt"), True),
+    ("list_models", CallOptions, (), False),
+    ("list_model_endpoints", EndpointsParams, ("author", "slug"), False),
+):
+    _signature = _request.signature(_params, _first, stream=_stream)
+    for _function in (getattr(Images, _method), getattr(_AsyncMethods, f"{_method}_async")):
+        _function.__signature__ = _signature

@@ -29,7 +29,7 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from ._core import HeaderValue, RequestSpec
+    from ._request import HeaderValue, RequestSpec
 
 
 _TIMEOUT_KINDS = {
@@ -139,7 +139,7 @@ def send(
     """
     if getattr(client, "is_closed", False):
         raise ClientClosedError("the httpx.Client this client sends with has been closed")
-    policy = RetryPolicy(spec.retry, idempotent=spec.idempotent)
+    policy = RetryPolicy(spec.retry_config, idempotent=spec.idempotent)
     log = _Log(logger, spec)
     request = client.build_request(
         spec.method,
@@ -193,7 +193,7 @@ async def send_async(
 
     if getattr(client, "is_closed", False):
         raise ClientClosedError("the httpx.AsyncClient this client sends with has been closed")
-    policy = RetryPolicy(spec.retry, idempotent=spec.idempotent)
+    policy = RetryPolicy(spec.retry_config, idempotent=spec.idempotent)
     log = _Log(logger, spec)
     request = client.build_request(
         spec.method,

@@ -1,48 +1,148 @@
-"""The I/O-free core shared by both clients: configuration, request building, validation
-of inputs, and parsing of responses.
+"""From a call's arguments to a request: validation and building, before any I/O.
 
-The clients in ``_client`` and the resource in ``_images`` only add the I/O around these
-functions, so everything that decides *what* is sent or *what* a response means lives here
-once.
+Every problem with the input raises :class:`~openrouter.errors.ParameterError` naming the
+parameter and what it accepts, before anything is sent. The per-call options are declared
+once, in :class:`CallOptions`; :func:`build` turns them and the client's settings into a
+:class:`RequestSpec`, which the send loops in ``_transport`` hand to httpx.
 """
 
 from __future__ import annotations
 
-import logging
+import inspect
 import math
-import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, TypedDict, Union
 from urllib.parse import quote, urlsplit
 
 import httpx
 
 from ._retry import RetryConfig
-from ._version import __version__
 from .errors import ParameterError
 
 if TYPE_CHECKING:
     import pydantic
+    from typing_extensions import Required
 
+    from ._config import Config
     from ._inputs import InputReference
+    from .components import (
+        ImageGenerationProviderPreferences,
+        ImageGenerationProviderPreferencesTypedDict,
+        ImageGenerationRequestAspectRatio,
+        ImageGenerationRequestBackground,
+        ImageGenerationRequestOutputFormat,
+        ImageGenerationRequestQuality,
+        ImageGenerationRequestResolution,
+        TraceConfig,
+        TraceConfigTypedDict,
+    )
 
-
-DEFAULT_SERVER_URL = "https://openrouter.ai/api/v1"
 DEFAULT_TIMEOUT_MS = 300_000
 """Five minutes: slow image models take one or two minutes to answer a buffered call."""
 CONNECT_TIMEOUT_S = 10.0
 """A connection that takes longer than this is not going to work: fail (or retry) early."""
-USER_AGENT = f"openrouter-python/{__version__} (images; httpx {httpx.__version__})"
-_ENV_HEADERS = (
-    ("http_referer", "HTTP-Referer", "OPENROUTER_HTTP_REFERER"),
-    ("x_open_router_title", "X-OpenRouter-Title", "OPENROUTER_X_OPEN_ROUTER_TITLE"),
-    ("x_open_router_categories", "X-OpenRouter-Categories", "OPENROUTER_X_OPEN_ROUTER_CATEGORIES"),
-)
-
 
 HeaderValue = Union[str, bytes]  # noqa: UP007 - a runtime alias, evaluated on 3.10
+
+
+class CallOptions(TypedDict, total=False):
+    """The options every method takes, per call (the official SDK's names).
+
+    Each overrides the client's setting for this call only.
+    """
+
+    http_referer: str | None
+    """Your app's URL (``HTTP-Referer``)."""
+    x_open_router_title: str | None
+    """Your app's name (``X-OpenRouter-Title``)."""
+    x_open_router_categories: str | None
+    """Comma-separated app categories (``X-OpenRouter-Categories``)."""
+    retries: RetryConfig | None
+    """Retry policy for this call (default: the client's ``retry_config``)."""
+    server_url: str | None
+    """Base URL for this call (default: the client's)."""
+    timeout_ms: float | None
+    """Timeout of each request phase, in milliseconds (default: the client's)."""
+    http_headers: Mapping[str, str] | None
+    """Extra headers to set or replace on this call."""
+
+
+class GenerateParams(CallOptions, total=False):
+    """The keyword arguments of ``images.generate`` besides ``stream`` (see its docstring)."""
+
+    model: Required[str]
+    prompt: Required[str]
+    aspect_ratio: ImageGenerationRequestAspectRatio | None
+    background: ImageGenerationRequestBackground | None
+    input_references: Iterable[InputReference] | None
+    n: int | None
+    output_compression: int | None
+    output_format: ImageGenerationRequestOutputFormat | None
+    provider: (
+        ImageGenerationProviderPreferences | ImageGenerationProviderPreferencesTypedDict | None
+    )
+    quality: ImageGenerationRequestQuality | None
+    resolution: ImageGenerationRequestResolution | None
+    seed: int | None
+    session_id: str | None
+    size: str | None
+    trace: TraceConfig | TraceConfigTypedDict | Mapping[str, Any] | None
+    user: str | None
+
+
+class EndpointsParams(CallOptions, total=False):
+    """The keyword arguments of ``images.list_model_endpoints``."""
+
+    author: Required[str]
+    slug: Required[str]
+
+
+OPTIONS = tuple(CallOptions.__annotations__)
+_BODY = tuple(k for k in GenerateParams.__annotations__ if k not in CallOptions.__annotations__)
+
+
+def keywords(method: str, params: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """Refuse keywords a method does not take, as Python does for a plain signature."""
+    known = set(allowed)
+    for name in params:
+        if name not in known:
+            raise TypeError(f"{method}() got an unexpected keyword argument {name!r}")
+
+
+def signature(params: type, first: tuple[str, ...], *, stream: bool = False) -> Any:
+    """The ``inspect.Signature`` of a method taking ``**params: Unpack[...]``.
+
+    Every key of the ``TypedDict`` becomes a keyword-only parameter, ``None`` by default
+    except the ``first`` ones (required), in the official SDK's order: ``first``, the
+    attribution options, the method's own parameters (``stream`` after ``size``), the other
+    options. So ``help()``, IDEs and ``inspect`` show what the method takes.
+    """
+    names = [*first, *OPTIONS[:3]]
+    names += [n for n in params.__annotations__ if n not in names and n not in OPTIONS]
+    if stream:
+        names.insert(names.index("size") + 1, "stream")
+    names += OPTIONS[3:]
+    annotations: dict[str, Any] = {"stream": "bool | None"}
+    for name, annotation in params.__annotations__.items():
+        text = getattr(annotation, "__forward_arg__", annotation)  # kept as strings: no import
+        if isinstance(text, str) and text.startswith("Required["):
+            text = text[len("Required[") : -1]
+        annotations[name] = text
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    return inspect.Signature(
+        [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+        + [
+            inspect.Parameter(
+                name,
+                keyword,
+                default=inspect.Parameter.empty if name in first else None,
+                annotation=annotations[name],
+            )
+            for name in names
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -59,11 +159,90 @@ class RequestSpec:
     headers: Mapping[str, HeaderValue] = field(repr=False)
     json: Any = field(repr=False)
     timeout: httpx.Timeout
-    retry: RetryConfig | None
+    retry_config: RetryConfig | None
     stream: bool
     idempotent: bool
     secret: str | None = field(default=None, repr=False)
     """The key this request sends, to scrub from whatever comes back."""
+
+
+def build(
+    config: Config,
+    method: str,
+    path: str,
+    options: CallOptions,
+    *,
+    json: Any = None,
+    stream: bool = False,
+) -> RequestSpec:
+    """The request of one call, from the client's settings and the call's ``options``."""
+    headers: dict[str, HeaderValue] = {}
+    # Lower-case names, so that httpx replaces a default header of any spelling.
+    if stream:
+        headers["accept"] = "text/event-stream"
+    secret = config.key
+    if callable(config.api_key):
+        key = config.api_key()
+        headers["authorization"] = bearer(key)
+        secret = key.strip()
+    from ._config import ATTRIBUTION
+
+    for param, name, _ in ATTRIBUTION:
+        value = options.get(param)
+        if value:
+            headers[name.lower()] = header_value(param, value)
+    for name, value in (options.get("http_headers") or {}).items():
+        name = header_name(name)
+        headers[name.lower()] = header_value(f"http_headers[{name!r}]", value)
+        if name.lower() == "authorization" and isinstance(value, str):
+            secret = value.removeprefix("Bearer ").strip() or secret
+    retry_config = options.get("retries")
+    if retry_config is not None and not isinstance(retry_config, RetryConfig):
+        raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
+    server_url = options.get("server_url")
+    timeout_ms = options.get("timeout_ms")
+    base = check_url(server_url, "server_url") if server_url else config.server_url
+    return RequestSpec(
+        method=method,
+        url=base + path,
+        headers=headers,
+        json=json,
+        timeout=config.timeout if timeout_ms is None else make_timeout(timeout_ms),
+        retry_config=retry_config if retry_config is not None else config.retry_config,
+        stream=stream,
+        idempotent=method == "GET",
+        secret=secret,
+    )
+
+
+def generate(config: Config, stream: bool | None, params: GenerateParams) -> RequestSpec:
+    """Validate the arguments of ``images.generate`` and build its request."""
+    keywords("generate", params, GenerateParams.__annotations__)
+    for name in ("model", "prompt"):
+        if name not in params:
+            raise TypeError(f"generate() missing required keyword argument: {name!r}")
+    body = generate_body({**params, "stream": stream})
+    return build(config, "POST", "/images", params, json=body, stream=bool(stream))
+
+
+def endpoints(config: Config, params: EndpointsParams) -> RequestSpec:
+    """Validate the arguments of ``images.list_model_endpoints`` and build its request."""
+    keywords("list_model_endpoints", params, EndpointsParams.__annotations__)
+    for name in ("author", "slug"):
+        if name not in params:
+            raise TypeError(f"list_model_endpoints() missing required keyword argument: {name!r}")
+    path = endpoints_path(params["author"], params["slug"])
+    return build(config, "GET", path, params)
+
+
+def models(config: Config, options: CallOptions) -> RequestSpec:
+    """Build the request of ``images.list_models``."""
+    keywords("list_models", options, OPTIONS)
+    return build(config, "GET", "/images/models", options)
+
+
+# --------------------------------------------------------------------------------------
+# Values: what can be sent at all
 
 
 _MAX_TIMEOUT_MS = 10**12
@@ -189,174 +368,8 @@ def bearer(key: Any) -> str:
     return f"Bearer {key}"
 
 
-class Config:
-    """The settings a client is created with, resolved once (arguments, then environment)."""
-
-    def __init__(
-        self,
-        api_key: str | Callable[[], str] | None,
-        *,
-        http_referer: str | None,
-        x_open_router_title: str | None,
-        x_open_router_categories: str | None,
-        server_url: str | None,
-        server: str | None,
-        url_params: Mapping[str, str] | None,
-        retry_config: RetryConfig | None,
-        timeout_ms: float | None,
-        debug_logger: Any,
-    ) -> None:
-        if api_key is None:
-            api_key = os.environ.get("OPENROUTER_API_KEY")
-        self.api_key = api_key
-        self.headers: dict[str, HeaderValue] = {
-            "User-Agent": USER_AGENT,
-            "Accept": "application/json",
-        }
-        # A key function is called for every request; a plain key goes in the defaults.
-        self.key: str | None = None
-        if not callable(api_key):
-            self.headers["Authorization"] = bearer(api_key)
-            self.key = str(api_key).strip()
-        if server not in (None, "production"):
-            raise ParameterError("server", f"the only server is 'production', got {server!r}")
-        url, param = server_url, "server_url"
-        if not url and os.environ.get("OPENROUTER_BASE_URL"):
-            url, param = os.environ["OPENROUTER_BASE_URL"], "OPENROUTER_BASE_URL"
-        url = url or DEFAULT_SERVER_URL
-        for placeholder, part in (url_params or {}).items():
-            url = url.replace("{" + placeholder + "}", part)
-        self.server_url = check_url(url, param)
-        if retry_config is not None and not isinstance(retry_config, RetryConfig):
-            raise ParameterError("retry_config", "must be an openrouter.utils.RetryConfig")
-        self.retry_config = retry_config
-        self.timeout = make_timeout(timeout_ms)
-        self.logger = debug_logger or _default_logger()
-        given: dict[str, str | None] = {
-            "http_referer": http_referer,
-            "x_open_router_title": x_open_router_title,
-            "x_open_router_categories": x_open_router_categories,
-        }
-        for name, header, env in _ENV_HEADERS:
-            value = given[name] or os.environ.get(env)
-            if value:
-                self.headers[header] = header_value(name, value)
-
-    def pool_options(self) -> dict[str, Any]:
-        """The settings of a connection pool the client creates itself (sync or async):
-        it carries the client-wide headers, so httpx does not merge them per request."""
-        return {"headers": self.headers, "timeout": self.timeout, "follow_redirects": True}
-
-    def spec(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        stream: bool = False,
-        http_referer: str | None = None,
-        x_open_router_title: str | None = None,
-        x_open_router_categories: str | None = None,
-        retries: RetryConfig | None = None,
-        server_url: str | None = None,
-        timeout_ms: float | None = None,
-        http_headers: Mapping[str, str] | None = None,
-    ) -> RequestSpec:
-        """Build the request of one call from the client settings and the call's overrides."""
-        headers: dict[str, HeaderValue] = {}
-        # Lower-case names, so that httpx replaces a default header of any spelling.
-        if stream:
-            headers["accept"] = "text/event-stream"
-        secret = self.key
-        if callable(self.api_key):
-            key = self.api_key()
-            headers["authorization"] = bearer(key)
-            secret = key.strip()
-        for param, name, value in (
-            ("http_referer", "http-referer", http_referer),
-            ("x_open_router_title", "x-openrouter-title", x_open_router_title),
-            ("x_open_router_categories", "x-openrouter-categories", x_open_router_categories),
-        ):
-            if value:
-                headers[name] = header_value(param, value)
-        if http_headers:
-            for name, value in http_headers.items():
-                name = header_name(name)
-                headers[name.lower()] = header_value(f"http_headers[{name!r}]", value)
-                if name.lower() == "authorization" and isinstance(value, str):
-                    secret = value.removeprefix("Bearer ").strip() or secret
-        if retries is not None and not isinstance(retries, RetryConfig):
-            raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
-        base = check_url(server_url, "server_url") if server_url else self.server_url
-        return RequestSpec(
-            method=method,
-            url=base + path,
-            headers=headers,
-            json=json,
-            timeout=self.timeout if timeout_ms is None else make_timeout(timeout_ms),
-            retry=retries if retries is not None else self.retry_config,
-            stream=stream,
-            idempotent=method == "GET",
-            secret=secret,
-        )
-
-
-def _default_logger() -> logging.Logger:
-    """The ``openrouter`` logger; ``OPENROUTER_DEBUG=1`` makes it print (as in the official SDK)."""
-    logger = logging.getLogger("openrouter")
-    if os.environ.get("OPENROUTER_DEBUG") and not logger.handlers:
-        logger.addHandler(logging.StreamHandler())
-        logger.setLevel(logging.DEBUG)
-    return logger
-
-
 # --------------------------------------------------------------------------------------
-# Inputs
-
-_GENERATE_FIELDS = (
-    "model",
-    "prompt",
-    "aspect_ratio",
-    "background",
-    "input_references",
-    "n",
-    "output_compression",
-    "output_format",
-    "provider",
-    "quality",
-    "resolution",
-    "seed",
-    "session_id",
-    "size",
-    "stream",
-    "trace",
-    "user",
-)
-CALL_OPTIONS = (
-    "http_referer",
-    "x_open_router_title",
-    "x_open_router_categories",
-    "retries",
-    "server_url",
-    "timeout_ms",
-    "http_headers",
-)
-
-
-def generate_spec(config: Config, args: Mapping[str, Any]) -> RequestSpec:
-    """Validate the arguments of ``images.generate`` and build its request.
-
-    ``args`` holds the method's arguments by name. Every problem raises
-    :class:`~openrouter.errors.ParameterError` naming the parameter, before anything is sent.
-    """
-    body = generate_body({k: args[k] for k in _GENERATE_FIELDS})
-    return config.spec(
-        "POST",
-        "/images",
-        json=body,
-        stream=bool(args["stream"]),
-        **{k: args[k] for k in CALL_OPTIONS},
-    )
+# The body of POST /images
 
 
 def _check_str(name: str, value: Any, *, non_empty: bool = False) -> str:
@@ -427,8 +440,8 @@ def generate_body(args: Mapping[str, Any]) -> dict[str, Any]:
         "model": _check_str("model", args["model"], non_empty=True),
         "prompt": _check_str("prompt", args["prompt"], non_empty=True),
     }
-    for name in _GENERATE_FIELDS[2:]:
-        value = args[name]
+    for name in (*_BODY[2:], "stream"):
+        value = args.get(name)
         if value is None:
             continue
         if name in _ENUMS:
