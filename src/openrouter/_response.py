@@ -189,6 +189,8 @@ def repair(validate: Callable[[Any], T], value: Any, essential: frozenset[str], 
     """
     from pydantic import ValidationError
 
+    from .components import KNOWN_TYPE
+
     work = json.loads(json.dumps(value))  # a copy to take values out of; `value` stays whole
     steps: dict[Path, str] = {}  # path -> what was done there: "deleted", then "nulled"
     for _ in range(_MAX_PASSES):
@@ -197,7 +199,11 @@ def repair(validate: Callable[[Any], T], value: Any, essential: frozenset[str], 
             break
         except ValidationError as exc:
             # Locate every error before taking anything out: the paths are in this data.
-            spots = [_locate(work, e["loc"], e["type"] == "missing") for e in exc.errors()]
+            spots = [
+                _locate(work, e["loc"], e["type"] == "missing")
+                for e in exc.errors()
+                if e["type"] != KNOWN_TYPE  # the catch-all's refusal: not a value to repair
+            ]
             done: list[Path] = []
             for spot in spots:
                 if any(spot[:i] in done for i in range(len(spot) + 1)):
