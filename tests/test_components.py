@@ -204,3 +204,17 @@ def test_image_payload_is_the_shared_base() -> None:
         c.ImageGenTextChunkEvent(text="<svg", phase="content"),
     ]
     assert [isinstance(e, c.ImagePayload) for e in events] == [True, True, False]
+
+
+def test_to_dict_and_to_json_leave_out_what_the_api_did_not_send() -> None:
+    usage = {"prompt_tokens": 1, "completion_tokens": 2, "total_tokens": 3, "cost": 0.5}
+    body = {"created": 1, "data": [{"b64_json": "aGk="}], "usage": usage, "x_new": 1}
+    res = c.ImageGenerationResponse.model_validate(body)
+    assert res.to_dict() == body
+    assert json.loads(res.to_json()) == body
+    full = res.to_dict(exclude_unset=False)
+    assert full["data"][0]["media_type"] is None and full["x_new"] == 1
+    assert "media_type" not in res.to_dict(exclude_unset=False, exclude_none=True)["data"][0]
+    event = c.ImageGenCompletedEvent(b64_json="aGk=", created=2)
+    assert event.to_dict() == {"b64_json": "aGk=", "created": 2}
+    assert event.to_dict(mode="json", exclude_unset=False)["type"] == "image_generation.completed"

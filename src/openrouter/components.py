@@ -72,6 +72,30 @@ class BaseModel(pydantic.BaseModel):
         # Unset optional fields would fill the repr with `None`s: show what is there.
         return [(k, v) for k, v in super().__repr_args__() if v is not None]
 
+    def to_dict(
+        self,
+        *,
+        mode: Literal["json", "python"] = "python",
+        exclude_unset: bool = True,
+        exclude_none: bool = False,
+    ) -> dict[str, Any]:
+        """The model as a dict of wire names, unknown fields included (as openai-python's).
+
+        Fields the API did not send are left out unless ``exclude_unset=False``;
+        ``mode="json"`` gives only JSON types (``model_dump`` has every other option).
+        """
+        return self.model_dump(
+            mode=mode, by_alias=True, exclude_unset=exclude_unset, exclude_none=exclude_none
+        )
+
+    def to_json(
+        self, *, indent: int | None = 2, exclude_unset: bool = True, exclude_none: bool = False
+    ) -> str:
+        """The model as JSON text, with wire names and unknown fields (see :meth:`to_dict`)."""
+        return self.model_dump_json(
+            indent=indent, by_alias=True, exclude_unset=exclude_unset, exclude_none=exclude_none
+        )
+
 
 def open_union(*known: Any, fallback: Any) -> Any:
     """A union picked by its ``type`` field, with ``fallback`` for every other ``type``.
