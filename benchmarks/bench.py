@@ -1,24 +1,31 @@
 """One measurement, in a fresh process: ``python benchmarks/bench.py SCENARIO IMPL --url URL``.
 
-IMPL is ``httpx`` (plain httpx + httpx-sse, doing the minimum a careful user would do:
-``client.post``, ``response.json()``, ``base64.b64decode`` of each image; for streams
-``connect_sse``/``iter_sse``, ``json.loads(sse.data)`` and decoding each image event until
+IMPL is ``httpx`` (plain httpx + httpx-sse, written as a careful user would: ``client.post``,
+``response.json()``, ``base64.b64decode`` of each image; for streams ``connect_sse`` /
+``iter_sse``, ``json.loads(sse.data)``, dispatching on the event dict's ``"type"`` until
 ``[DONE]``) or ``sdk`` (the same work through this SDK's public API: ``images.generate``,
-``.data[i].to_bytes()``, iterating the stream and calling ``event.to_bytes()`` on image
-events). Both ends read the same pre-encoded answers from ``benchmarks/server.py``.
+``.data[i].to_bytes()``, iterating the stream and dispatching with ``isinstance`` on the
+``components`` event classes, as the README does). Both read the same pre-encoded answers from
+``benchmarks/server.py``.
+
+Both read results AS A USER DOES: one result at a time. Each image is decoded, its size
+counted and the bytes dropped; each event is handled as it arrives and not kept; a model
+listing is walked field by field (every model field, every capability descriptor's fields).
+Each call returns a tally of what it read (bytes, characters, events, values), printed as
+``work``: ``run.py`` checks that both implementations did the same work.
 
 Prints one JSON line of results. What each scenario measures:
 
 * ``import``: wall time of importing the library and creating a client (and, for the SDK,
   touching ``client.images``), from before the import; it runs first in a fresh interpreter,
-  which is why this module imports nothing but ``sys`` and ``time`` at the top. Also, with no
-  target, the modules this loaded and the wall time from before the import to the first
-  small result (the client's first call: imports, connection, parsing).
+  which is why this module imports nothing but ``sys`` and ``time`` at the top. Then, from the
+  same start, the wall time to the first ``list_models`` result, every field read (the cold
+  start: imports, connection, parsing); and how many modules the import loaded.
 * ``small``, ``list_models``: CPU time (``time.process_time``) per call over sequential calls
   on one client, after uncounted warm-up calls (imports, connection, lazy set-up).
-* ``16mb``: one call returning a 16 MB image, decoded to bytes: wall and CPU time, and how
-  far the peak RSS (``ru_maxrss``) rises above the RSS right before the call. A small call
-  first does the imports and opens the connection, so only the big call is measured.
+* ``16mb``: one call returning a 16 MB image, decoded: wall and CPU time, and how far the peak
+  RSS (``ru_maxrss``) rises above the RSS right before the call. A small call first does the
+  imports and opens the connection, so only the big call is measured.
 * ``partials``, ``events20k``: CPU and wall time to consume one stream (mean over a few
   streams after one uncounted warm-up stream).
 * ``async``: total CPU and wall time of many small calls with a fixed number in flight,
@@ -36,11 +43,14 @@ FULL = {"calls": 300, "warmup": 20, "streams": 5, "async_calls": 300, "in_flight
 QUICK = {"calls": 100, "warmup": 10, "streams": 2, "async_calls": 100, "in_flight": 50}
 PROMPT = "a red panda astronaut floating in space, studio lighting"
 KEY = "k"
-IMAGE_EVENTS = ("image_generation.partial_image", "image_generation.completed")
+PARTIAL = "image_generation.partial_image"
+TEXT_CHUNK = "image_generation.text_chunk"
+COMPLETED = "image_generation.completed"
+IMAGE_EVENTS = (PARTIAL, COMPLETED)
 
 
 # --------------------------------------------------------------------------------------
-# The two implementations of the same work
+# The two implementations of the same work. Each call returns a tally of what it read.
 
 
 class Httpx:
@@ -50,25 +60,44 @@ class Httpx:
         self.url = url
         self.client = client or httpx.Client(headers={"Authorization": f"Bearer {KEY}"})
 
-    def generate(self, model: str) -> list[bytes]:
+    def generate(self, model: str) -> int:
+        """Bytes of the decoded images."""
         import base64
 
         response = self.client.post(self.url + "/images", json={"model": model, "prompt": PROMPT})
         response.raise_for_status()
-        return [base64.b64decode(item["b64_json"]) for item in response.json()["data"]]
+        size = 0
+        for item in response.json()["data"]:
+            size += len(base64.b64decode(item["b64_json"]))
+        return size
 
-    def list_models(self) -> list[dict]:
+    def list_models(self) -> int:
+        """Values read, walking every field of every model."""
         response = self.client.get(self.url + "/images/models")
         response.raise_for_status()
-        return response.json()["data"]
+        read = 0
+        for model in response.json()["data"]:
+            fields = (model["id"], model["name"], model["description"], model["created"])
+            read += len(fields) + len((model["supports_streaming"], model["endpoints"]))
+            architecture = model["architecture"]
+            read += len(architecture["input_modalities"]) + len(architecture["output_modalities"])
+            for name, descriptor in model["supported_parameters"].items():
+                kind = descriptor["type"]
+                read += len((name, kind))
+                if kind == "enum":
+                    read += len(descriptor["values"])
+                elif kind == "range":
+                    read += len((descriptor["min"], descriptor["max"]))
+        return read
 
     def stream(self, model: str) -> int:
+        """Events handled + characters of content text + bytes of decoded images."""
         import base64
         import json
 
         from httpx_sse import connect_sse
 
-        size = 0
+        read = 0
         body = {"model": model, "prompt": PROMPT, "stream": True}
         with connect_sse(self.client, "POST", self.url + "/images", json=body) as source:
             source.response.raise_for_status()
@@ -76,9 +105,12 @@ class Httpx:
                 if sse.data == "[DONE]":
                     break
                 event = json.loads(sse.data)
-                if event.get("type") in IMAGE_EVENTS:
-                    size += len(base64.b64decode(event["b64_json"]))
-        return size
+                kind = event["type"]
+                if kind == TEXT_CHUNK:
+                    read += 1 + (len(event["text"]) if event["phase"] == "content" else 0)
+                elif kind in IMAGE_EVENTS:
+                    read += 1 + len(base64.b64decode(event["b64_json"]))
+        return read
 
     def close(self) -> None:
         self.client.close()
@@ -90,23 +122,44 @@ class Sdk:
 
         self.client = client or openrouter.OpenRouter(api_key=KEY, server_url=url)
 
-    def generate(self, model: str) -> list[bytes]:
-        res = self.client.images.generate(model=model, prompt=PROMPT)
-        return [item.to_bytes() for item in res.data]
+    def generate(self, model: str) -> int:
+        """Bytes of the decoded images."""
+        size = 0
+        for item in self.client.images.generate(model=model, prompt=PROMPT).data:
+            size += len(item.to_bytes())
+        return size
 
-    def list_models(self) -> list:
-        return self.client.images.list_models().data
+    def list_models(self) -> int:
+        """Values read, walking every field of every model."""
+        read = 0
+        for model in self.client.images.list_models().data:
+            fields = (model.id, model.name, model.description, model.created)
+            read += len(fields) + len((model.supports_streaming, model.endpoints))
+            architecture = model.architecture
+            read += len(architecture.input_modalities) + len(architecture.output_modalities)
+            for name, descriptor in model.supported_parameters.items():
+                kind = descriptor.type
+                read += len((name, kind))
+                if kind == "enum":
+                    read += len(descriptor.values)
+                elif kind == "range":
+                    read += len((descriptor.min, descriptor.max))
+        return read
 
     def stream(self, model: str) -> int:
+        """Events handled + characters of content text + bytes of decoded images."""
         from openrouter import components
 
-        size = 0
-        image_events = (components.ImageGenPartialImageEvent, components.ImageGenCompletedEvent)
+        read = 0
+        text_chunk = components.ImageGenTextChunkEvent
+        image = (components.ImageGenPartialImageEvent, components.ImageGenCompletedEvent)
         with self.client.images.generate(model=model, prompt=PROMPT, stream=True) as events:
             for event in events:
-                if isinstance(event, image_events):
-                    size += len(event.to_bytes())
-        return size
+                if isinstance(event, text_chunk):
+                    read += 1 + (len(event.text) if event.phase == "content" else 0)
+                elif isinstance(event, image):
+                    read += 1 + len(event.to_bytes())
+        return read
 
     def close(self) -> None:
         self.client.close()
@@ -119,13 +172,16 @@ class AsyncHttpx:
         self.url = url
         self.client = httpx.AsyncClient(headers={"Authorization": f"Bearer {KEY}"})
 
-    async def generate(self, model: str) -> list[bytes]:
+    async def generate(self, model: str) -> int:
         import base64
 
         body = {"model": model, "prompt": PROMPT}
         response = await self.client.post(self.url + "/images", json=body)
         response.raise_for_status()
-        return [base64.b64decode(item["b64_json"]) for item in response.json()["data"]]
+        size = 0
+        for item in response.json()["data"]:
+            size += len(base64.b64decode(item["b64_json"]))
+        return size
 
     async def close(self) -> None:
         await self.client.aclose()
@@ -137,16 +193,18 @@ class AsyncSdk:
 
         self.client = openrouter.AsyncOpenRouter(api_key=KEY, server_url=url)
 
-    async def generate(self, model: str) -> list[bytes]:
-        res = await self.client.images.generate(model=model, prompt=PROMPT)
-        return [item.to_bytes() for item in res.data]
+    async def generate(self, model: str) -> int:
+        size = 0
+        for item in (await self.client.images.generate(model=model, prompt=PROMPT)).data:
+            size += len(item.to_bytes())
+        return size
 
     async def close(self) -> None:
         await self.client.close()
 
 
 # --------------------------------------------------------------------------------------
-# Scenarios: each returns a dict of metrics
+# Scenarios: each returns a dict of metrics, and ``work``: the tally of what was read
 
 
 def clocks() -> tuple[float, float]:
@@ -173,20 +231,23 @@ def bench_import(impl: str, url: str, counts: dict) -> dict:
         client.images  # noqa: B018  (touching the resource is part of first use)
     wall = time.perf_counter() - start
     loaded = len(sys.modules) - modules
-    # Not part of the target: the same, up to the first small result (what a script waits for).
-    (Httpx if impl == "httpx" else Sdk)(url, client).generate("bench/small")
-    first = time.perf_counter() - start
-    return {"wall_ms": wall * 1e3, "modules": loaded, "first_result_ms": first * 1e3}
+    # The cold start: from the same start to the first listing, every field read.
+    work = (Httpx if impl == "httpx" else Sdk)(url, client).list_models()
+    cold = time.perf_counter() - start
+    client.close()
+    return {"wall_ms": wall * 1e3, "modules": loaded, "cold_ms": cold * 1e3, "work": work}
 
 
 def sequential(call, counts: dict) -> dict:
     for _ in range(counts["warmup"]):
         call()
+    work = 0
     start = clocks()
     for _ in range(counts["calls"]):
-        call()
+        work += call()
     cpu, wall = since(start)
-    return {"cpu_us": cpu / counts["calls"] * 1e6, "wall_us": wall / counts["calls"] * 1e6}
+    per_call = {"cpu_us": cpu / counts["calls"] * 1e6, "wall_us": wall / counts["calls"] * 1e6}
+    return per_call | {"work": work}
 
 
 def bench_small(api, counts: dict) -> dict:
@@ -219,9 +280,9 @@ def bench_16mb(api, counts: dict) -> dict:
     api.generate("bench/small")  # imports and the connection are not this scenario's cost
     baseline = rss_bytes()
     start = clocks()
-    images = api.generate("bench/16mb")
+    size = api.generate("bench/16mb")
     cpu, wall = since(start)
-    assert len(images[0]) == 16_000_000
+    assert size == 16_000_000, size
     peak = peak_rss_bytes()
     return {
         "wall_ms": wall * 1e3,
@@ -229,16 +290,19 @@ def bench_16mb(api, counts: dict) -> dict:
         "peak_delta_mb": (peak - baseline) / 1e6,
         "baseline_mb": baseline / 1e6,
         "peak_mb": peak / 1e6,
+        "work": size,
     }
 
 
 def streams(api, model: str, counts: dict) -> dict:
     api.stream(model)  # warm-up
+    work = 0
     start = clocks()
     for _ in range(counts["streams"]):
-        api.stream(model)
+        work += api.stream(model)
     cpu, wall = since(start)
-    return {"cpu_ms": cpu / counts["streams"] * 1e3, "wall_ms": wall / counts["streams"] * 1e3}
+    cpu_ms, wall_ms = cpu / counts["streams"] * 1e3, wall / counts["streams"] * 1e3
+    return {"cpu_ms": cpu_ms, "wall_ms": wall_ms, "work": work}
 
 
 def bench_partials(api, counts: dict) -> dict:
@@ -256,16 +320,16 @@ def bench_async(impl: str, url: str, counts: dict) -> dict:
         api = AsyncHttpx(url) if impl == "httpx" else AsyncSdk(url)
         in_flight = asyncio.Semaphore(counts["in_flight"])
 
-        async def one() -> None:
+        async def one() -> int:
             async with in_flight:
-                await api.generate("bench/small")
+                return await api.generate("bench/small")
 
         await asyncio.gather(*(one() for _ in range(counts["in_flight"])))  # warm-up
         start = clocks()
-        await asyncio.gather(*(one() for _ in range(counts["async_calls"])))
+        sizes = await asyncio.gather(*(one() for _ in range(counts["async_calls"])))
         cpu, wall = since(start)
         await api.close()
-        return {"cpu_ms": cpu * 1e3, "wall_ms": wall * 1e3}
+        return {"cpu_ms": cpu * 1e3, "wall_ms": wall * 1e3, "work": sum(sizes)}
 
     return asyncio.run(run())
 

@@ -4,7 +4,14 @@ Starts ``benchmarks/server.py`` (pre-encoded answers on a local port), then for 
 runs ``benchmarks/bench.py`` in a FRESH PROCESS per measurement, alternating httpx and the
 SDK (httpx, sdk, httpx, sdk, ...) for several rounds (7; 3 with ``--quick``, which also makes
 fewer calls per process), so that slow drifts of the machine hit both alike. Each figure is
-the MEDIAN over the rounds; the ratio is SDK / httpx, next to its target.
+the MEDIAN over the rounds; the ratio is SDK / httpx, next to its target, and the spread says
+how far the rounds strayed (each side's ±% around its median, and the range of the per-round
+ratios).
+
+By default (``--venv fresh``) both implementations run in a venv made the way a user gets the
+SDK: ``pip install <this repo>`` (not editable) into ``benchmarks/.venv-user``, created once
+and re-created when ``pyproject.toml`` or ``src/`` change. ``--venv current`` runs them with
+this interpreter and its environment instead (``PYTHONPATH`` included).
 
 Prints the machine and a table; writes everything, with each round's raw numbers, to
 ``benchmarks/results/latest.json``. Always exits 0: this is a report, not a test.
@@ -13,33 +20,36 @@ Prints the machine and a table; writes everything, with each round's raw numbers
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 from bench import FULL, QUICK
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+USER_VENV = HERE / ".venv-user"
 IMPLS = ("httpx", "sdk")
 
-# scenario -> (title, [(metric, label, target ratio or None)])
+# scenario -> (title, [(metric, label, target ratio or None)]). Targets: issue 8.
 SCENARIOS = {
     "import": (
         "import",
         [
-            ("wall_ms", "wall ms, import + client", 1.3),
-            ("modules", "modules loaded", None),
-            ("first_result_ms", "wall ms, to first result", None),
+            ("wall_ms", "wall ms, import + client", 1.0),
+            ("cold_ms", "wall ms, import to first list_models result", 1.5),
+            ("modules", "modules loaded by import + client", None),
         ],
     ),
     "small": (
         "small x{calls}",
-        [("cpu_us", "CPU µs/call", 1.3), ("wall_us", "wall µs/call", None)],
+        [("cpu_us", "CPU µs/call", 1.1), ("wall_us", "wall µs/call", None)],
     ),
     "list_models": (
         "list_models x{calls}",
@@ -48,27 +58,86 @@ SCENARIOS = {
     "16mb": (
         "16 MB image",
         [
-            ("wall_ms", "wall ms", 1.3),
-            ("peak_delta_mb", "peak RSS - baseline, MB", 1.1),
+            ("wall_ms", "wall ms", 1.0),
+            ("peak_delta_mb", "peak memory growth, MB", 0.7),
             ("cpu_ms", "CPU ms", None),
         ],
     ),
     "partials": (
         "partials stream",
-        [("cpu_ms", "CPU ms/stream", 1.3), ("wall_ms", "wall ms/stream", None)],
+        [("cpu_ms", "CPU ms/stream", 0.9), ("wall_ms", "wall ms/stream", None)],
     ),
     "events20k": (
         "20k events",
-        [("cpu_ms", "CPU ms/stream", 1.5), ("wall_ms", "wall ms/stream", None)],
+        [("cpu_ms", "CPU ms/stream", 0.9), ("wall_ms", "wall ms/stream", None)],
     ),
     "async": (
         "async x{async_calls}/{in_flight}",
-        [("cpu_ms", "CPU ms total", 1.3), ("wall_ms", "wall ms total", None)],
+        [("cpu_ms", "CPU ms total", 1.1), ("wall_ms", "wall ms total", None)],
     ),
 }
 
+# Run by the measuring interpreter: the versions it actually imports.
+VERSIONS = """
+import json, platform
+from importlib import metadata
+names = "openrouter httpx httpcore anyio sniffio httpx-sse pydantic pydantic-core".split()
+found = {"python": platform.python_version()}
+for name in names:
+    try:
+        found[name] = metadata.version(name)
+    except metadata.PackageNotFoundError:
+        found[name] = "absent"
+print(json.dumps(found))
+"""
+# Writes the SDK's .pyc files once, so that no measured process pays for it.
+COMPILE = """
+import compileall, os, openrouter
+compileall.compile_dir(os.path.dirname(openrouter.__file__), quiet=1)
+"""
 
-def machine() -> dict:
+
+# --------------------------------------------------------------------------------------
+# The interpreter that measures
+
+
+def venv_key() -> str:
+    """A hash of what the user venv is made from: this Python and what `pip install` reads."""
+    digest = hashlib.sha256(f"{sys.version} {sys.base_prefix}".encode())
+    files = [ROOT / "pyproject.toml", ROOT / "README.md", ROOT / "LICENSE"]
+    files += sorted(p for p in (ROOT / "src").rglob("*") if "__pycache__" not in p.parts)
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def user_venv() -> Path:
+    """The Python of ``benchmarks/.venv-user``, (re)created if its key changed."""
+    bindir = "Scripts" if sys.platform == "win32" else "bin"
+    python = USER_VENV / bindir / ("python.exe" if sys.platform == "win32" else "python")
+    stamp = USER_VENV / "bench-key"
+    key = venv_key()
+    if python.exists() and stamp.exists() and stamp.read_text() == key:
+        return python
+    print(f"creating {USER_VENV} (pip install {ROOT}) ...", flush=True)
+    shutil.rmtree(USER_VENV, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(USER_VENV)], check=True)
+    # Not editable, with pip's default options: what `pip install .` gives a user.
+    install = [str(python), "-m", "pip", "install", "--quiet", str(ROOT), "httpx-sse"]
+    subprocess.run(install, check=True, env=clean_env(), cwd=HERE)
+    stamp.write_text(key)
+    return python
+
+
+def clean_env(keep_pythonpath: bool = False) -> dict[str, str]:
+    # The SDK reads settings from OPENROUTER_* variables: leave them out. A user's venv sees no
+    # PYTHONPATH (the shared dev venv's tests set one to import src/).
+    drop = ("OPENROUTER_",) if keep_pythonpath else ("OPENROUTER_", "PYTHONPATH", "PYTHONHOME")
+    return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+
+
+def machine(python: str, env: dict[str, str]) -> dict:
     cpu = platform.processor() or platform.machine()
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -77,19 +146,20 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    versions = {}
-    for name in ("openrouter", "httpx", "httpx-sse", "pydantic", "pydantic-core"):
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "?"
+    done = subprocess.run([python, "-c", VERSIONS], capture_output=True, text=True, env=env)
+    versions = json.loads(done.stdout)
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
-        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "python": f"{platform.python_implementation()} {versions.pop('python')}",
+        "interpreter": python,
         "platform": platform.platform(),
         "versions": versions,
     }
+
+
+# --------------------------------------------------------------------------------------
+# Measuring
 
 
 def start_server() -> tuple[subprocess.Popen, str]:
@@ -100,22 +170,62 @@ def start_server() -> tuple[subprocess.Popen, str]:
     return server, f"http://127.0.0.1:{port}/api/v1"
 
 
-def measure(scenario: str, impl: str, url: str, quick: bool) -> dict | None:
-    # The SDK reads settings from OPENROUTER_* variables: leave them out.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
-    command = [sys.executable, str(HERE / "bench.py"), scenario, impl, "--url", url]
-    done = subprocess.run(
-        command + ["--quick"] * quick, capture_output=True, text=True, env=env, timeout=600
-    )
+def measure(python: str, env: dict, scenario: str, impl: str, url: str, quick: bool) -> dict | None:
+    command = [python, str(HERE / "bench.py"), scenario, impl, "--url", url] + ["--quick"] * quick
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     if done.returncode != 0:
         print(f"  {scenario} {impl} failed:\n{done.stderr[-2000:]}", file=sys.stderr)
         return None
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def median(runs: list[dict | None], metric: str) -> float | None:
-    values = [run[metric] for run in runs if run is not None]
-    return statistics.median(values) if values else None
+def spread_pct(values: list[float]) -> float | None:
+    """The largest distance of a round from the median, in % of the median."""
+    if not values or not statistics.median(values):
+        return None
+    mid = statistics.median(values)
+    return max(abs(v - mid) for v in values) / mid * 100
+
+
+def figures(runs: dict[str, list[dict | None]], metric: str, target: float | None) -> dict:
+    values = {impl: [r[metric] for r in runs[impl] if r is not None] for impl in IMPLS}
+    base, ours = (statistics.median(values[i]) if values[i] else None for i in IMPLS)
+    ratio = ours / base if base and ours is not None else None
+    # httpx and the SDK of one round ran back to back: their ratio is that round's.
+    pairs = zip(runs["httpx"], runs["sdk"], strict=True)
+    rounds = [s[metric] / h[metric] for h, s in pairs if h and s and h[metric]]
+    return {
+        "httpx": base,
+        "sdk": ours,
+        "httpx_spread_pct": spread_pct(values["httpx"]),
+        "sdk_spread_pct": spread_pct(values["sdk"]),
+        "ratio": ratio,
+        "round_ratios": rounds,
+        "ratio_min": min(rounds, default=None),
+        "ratio_max": max(rounds, default=None),
+        "target": target,
+        "ok": None if target is None or ratio is None else ratio <= target,
+    }
+
+
+def run_scenario(name: str, measure_one, rounds: int, counts: dict) -> dict:
+    title = SCENARIOS[name][0].format(**counts)
+    runs: dict[str, list[dict | None]] = {impl: [] for impl in IMPLS}
+    for i in range(rounds):
+        for impl in IMPLS:
+            runs[impl].append(measure_one(name, impl))
+        print(f"  {title}: round {i + 1}/{rounds} done", file=sys.stderr, flush=True)
+    rows = [
+        {"metric": metric, "label": label} | figures(runs, metric, target)
+        for metric, label, target in SCENARIOS[name][1]
+    ]
+    # Both sides must have read the same results, or the comparison means nothing.
+    works = {json.dumps(run.get("work")) for impl in IMPLS for run in runs[impl] if run}
+    return {"title": title, "rows": rows, "same_work": len(works) == 1, "runs": runs}
+
+
+# --------------------------------------------------------------------------------------
+# Reporting
 
 
 def fmt(value: float | None) -> str:
@@ -126,36 +236,31 @@ def fmt(value: float | None) -> str:
     return f"{value:.3g}" if value >= 1 else f"{value:.2g}"
 
 
-def run_scenario(name: str, url: str, rounds: int, quick: bool, counts: dict) -> dict:
-    title = SCENARIOS[name][0].format(**counts)
-    runs: dict[str, list[dict | None]] = {impl: [] for impl in IMPLS}
-    for i in range(rounds):
-        for impl in IMPLS:
-            runs[impl].append(measure(name, impl, url, quick))
-        print(f"  {title}: round {i + 1}/{rounds} done", file=sys.stderr, flush=True)
-    rows = []
-    for metric, label, target in SCENARIOS[name][1]:
-        base, ours = median(runs["httpx"], metric), median(runs["sdk"], metric)
-        ratio = ours / base if base and ours is not None else None
-        ok = None if target is None or ratio is None else ratio <= target
-        rows.append(
-            {"metric": metric, "label": label, "httpx": base, "sdk": ours}
-            | {"ratio": ratio, "target": target, "ok": ok}
-        )
-    return {"title": title, "rows": rows, "runs": runs}
+def with_spread(value: float | None, spread: float | None) -> str:
+    return fmt(value) + (f" ±{spread:.0f}%" if spread is not None else "")
 
 
 def table(results: dict) -> str:
-    header = ["scenario", "metric", "httpx", "sdk", "ratio", "target", "ok?"]
+    header = ["scenario", "metric", "httpx", "sdk", "ratio", "per round", "target", "ok?"]
     lines = [header]
     for result in results.values():
         for i, row in enumerate(result["rows"]):
             ok = {None: "", True: "yes", False: "NO"}[row["ok"]]
             target = f"≤ {row['target']}x" if row["target"] else ""
             ratio = f"{row['ratio']:.2f}x" if row["ratio"] is not None else "-"
-            title = result["title"] if i == 0 else ""
+            low, high = row["ratio_min"], row["ratio_max"]
+            span = "-" if low is None else f"{low:.2f}-{high:.2f}"
             lines.append(
-                [title, row["label"], fmt(row["httpx"]), fmt(row["sdk"]), ratio, target, ok]
+                [
+                    result["title"] if i == 0 else "",
+                    row["label"],
+                    with_spread(row["httpx"], row["httpx_spread_pct"]),
+                    with_spread(row["sdk"], row["sdk_spread_pct"]),
+                    ratio,
+                    span,
+                    target,
+                    ok,
+                ]
             )
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = []
@@ -175,33 +280,51 @@ def main() -> None:
     parser.add_argument("--only", choices=list(SCENARIOS), help="run one scenario")
     parser.add_argument("--rounds", type=int, help="rounds per scenario (default 7, quick 3)")
     parser.add_argument(
+        "--venv",
+        choices=["fresh", "current"],
+        default="fresh",
+        help="fresh: a venv from `pip install .` (default); current: this interpreter",
+    )
+    parser.add_argument(
         "--json", type=Path, default=HERE / "results" / "latest.json", help="raw numbers file"
     )
     args = parser.parse_args()
     rounds = args.rounds or (3 if args.quick else 7)
     counts = QUICK if args.quick else FULL
     names = [args.only] if args.only else list(SCENARIOS)
+    if args.venv == "fresh":
+        python, env = str(user_venv()), clean_env()
+    else:
+        python, env = sys.executable, clean_env(keep_pythonpath=True)
 
-    info = machine()
+    info = machine(python, env)
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['python']}, {info['platform']}")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
-    print(f"{rounds} rounds, fresh process per measurement, httpx and sdk interleaved, medians\n")
+    print(f"interpreter: {python} (--venv {args.venv})")
+    print(f"{rounds} rounds, fresh process per measurement, httpx and sdk interleaved, medians;")
+    print("±: farthest round from the median; per round: range of the rounds' sdk/httpx ratios\n")
     sys.stdout.flush()
 
-    # Compile every module once, so that no measured process pays for writing .pyc files.
-    subprocess.run([sys.executable, "-c", "import openrouter._streaming, openrouter._images"])
+    subprocess.run([python, "-c", COMPILE], env=env, check=True)
     server, url = start_server()
     try:
-        results = {name: run_scenario(name, url, rounds, args.quick, counts) for name in names}
+
+        def measure_one(scenario: str, impl: str) -> dict | None:
+            return measure(python, env, scenario, impl, url, args.quick)
+
+        results = {name: run_scenario(name, measure_one, rounds, counts) for name in names}
     finally:
         server.terminate()
         server.wait(timeout=10)
 
     print(table(results))
+    for result in results.values():
+        if not result["same_work"]:
+            print(f"WARNING: {result['title']}: httpx and sdk did not read the same results")
     out = args.json
     out.parent.mkdir(parents=True, exist_ok=True)
-    report = {"machine": info, "rounds": rounds, "quick": args.quick, "counts": counts}
-    out.write_text(json.dumps(report | {"results": results}, indent=2) + "\n")
+    report = {"machine": info, "venv": args.venv, "rounds": rounds, "quick": args.quick}
+    out.write_text(json.dumps(report | {"counts": counts, "results": results}, indent=2) + "\n")
     print(f"\nraw numbers in {out}")
 
 
