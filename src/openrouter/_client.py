@@ -7,10 +7,16 @@ almost nothing. A pool the client creates carries the client-wide headers itself
 httpx does not merge them into every request; a pool passed in gets them per request. A
 client closes the pools it created (``with``/``async with``/``close``), never one passed in,
 and refuses to work once closed.
+
+A pool the client created serves one process, and an async one also one event loop: in a
+forked child, or on another loop, the client opens a new one (see ``_check_process`` and
+``_async_pool``). Closing wakes the calls in flight (``_transport.Lifeline``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 import threading
 import weakref
 from collections.abc import AsyncGenerator, Callable, Mapping
@@ -81,10 +87,16 @@ class _BaseClient:
             raise ParameterError("async_client", "must be an httpx.AsyncClient")
         self._http = client
         self._owns_http = client is None
+        self._release: weakref.finalize[Any, Any] | None = None
         self._async_http = async_client
         self._owns_async_http = async_client is None
         self._pool_keeper: AsyncGenerator[None, None] | None = None
+        self._pool_loop: object = None  # the event loop of the async pool we created
         self._closed = False
+        self._lifeline = _transport.Lifeline()
+        # The process the pools belong to, and those inherited from a parent process.
+        self._pid = os.getpid()
+        self._inherited: list[object] = []
         # Pools are created on first use; the lock keeps two threads from making two, and a
         # close() racing with a first call from leaving a pool behind.
         self._pool_lock = threading.Lock()
@@ -110,31 +122,83 @@ class _BaseClient:
                 "(a client cannot be used after `with` ends or close() is called)"
             )
 
-    async def _async_pool(self) -> httpx.AsyncClient:
+    def _check_process(self) -> None:
+        """In a forked child, leave the parent's pools behind (call with the lock held).
+
+        Their connections are the parent's too: closing them could send a TLS close_notify
+        or a FIN on them, and shutting them down would cut the parent's calls. So they are
+        never used or closed here, nor when the child exits (their finalizer is detached),
+        and are kept so that their sockets are not garbage-collected (with warnings); the
+        child opens its own connections.
+        """
+        if self._pid == os.getpid():
+            return
+        self._pid = os.getpid()
+        self._lifeline = _transport.Lifeline()  # the one inherited lists the parent's sockets
+        if self._owns_http and self._http is not None:
+            if self._release is not None:
+                self._release.detach()
+            self._inherited.append(self._http)
+            self._http = None
+        if self._owns_async_http and self._async_http is not None:
+            self._inherited += (self._async_http, self._pool_keeper)
+            self._async_http = self._pool_keeper = None
+
+    def _async_pool_fits(self, pool: httpx.AsyncClient, loop: object) -> bool:
+        # A pool passed in is always used; one we created only on its own event loop.
+        return not self._owns_async_http or (not pool.is_closed and self._pool_loop is loop)
+
+    async def _async_pool(self, loop: object) -> httpx.AsyncClient:
         with self._pool_lock:
             self._check_open()
+            self._check_process()
             pool = self._async_http
-            if pool is not None and not (self._owns_async_http and pool.is_closed):
+            if pool is not None and self._async_pool_fits(pool, loop):
                 return pool
             # A pool's connections belong to the event loop that opened them, so the pool
-            # is closed with that loop (see _close_with_loop) and the next loop (the next
-            # asyncio.run(), say) gets a new one.
+            # is closed with that loop (see _close_with_loop) and another loop (the next
+            # asyncio.run(), say) gets a new one. The keeper of a pool left behind is
+            # finalised by its own loop, which closes the pool there; if that loop was
+            # closed without shutdown_asyncgens(), nothing can close it any more and it is
+            # simply dropped.
             pool = self._async_http = httpx.AsyncClient(**self._config.pool_options())
-        self._pool_keeper = _close_with_loop(pool)
-        await self._pool_keeper.__anext__()
+            self._pool_loop = loop
+            self._pool_keeper = keeper = _close_with_loop(pool)
+        await keeper.__anext__()
         return pool
 
     async def _send_async(self, spec: RequestSpec) -> httpx.Response:
-        pool = self._async_http
-        if pool is None or pool.is_closed or self._closed:
-            pool = await self._async_pool()
-        defaults = None if self._owns_async_http else self._config.headers
+        pool, loop = self._async_http, _running_loop()
+        if (
+            pool is None
+            or self._closed
+            or self._pid != os.getpid()
+            or not self._async_pool_fits(pool, loop)
+        ):
+            pool = await self._async_pool(loop)
+        owned = self._owns_async_http
+        defaults = None if owned else self._config.headers
         config = self._config
-        return await _transport.send_async(pool, spec, config.logger, defaults)
+        return await _transport.send_async(
+            pool, spec, config.logger, self._lifeline, defaults, own_pool=owned
+        )
 
     async def _aclose_async_pool(self) -> None:
-        if self._pool_keeper is not None:
-            await self._pool_keeper.aclose()  # closes the pool this client created
+        with self._pool_lock:
+            self._check_process()
+            keeper, self._pool_keeper = self._pool_keeper, None
+        # A pool of another event loop cannot be closed from this one: dropping its
+        # keeper leaves it to its own loop (see _async_pool).
+        if keeper is not None and self._pool_loop is _running_loop():
+            await keeper.aclose()  # closes the pool this client created
+
+
+def _running_loop() -> object:
+    """The running event loop (``None`` under another async library, such as trio)."""
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 async def _close_with_loop(pool: httpx.AsyncClient) -> AsyncGenerator[None, None]:
@@ -186,6 +250,7 @@ class OpenRouter(_BaseClient):
     def _pool(self) -> httpx.Client:
         with self._pool_lock:
             self._check_open()
+            self._check_process()
             if self._http is None:
                 self._http = httpx.Client(**self._config.pool_options())
                 # Closed with the client, or when it is garbage-collected unclosed.
@@ -193,20 +258,33 @@ class OpenRouter(_BaseClient):
             return self._http
 
     def _send(self, spec: RequestSpec) -> httpx.Response:
-        pool = self._http if self._http is not None and not self._closed else self._pool()
-        defaults = None if self._owns_http else self._config.headers
+        pool = self._http
+        if pool is None or self._closed or self._pid != os.getpid():
+            pool = self._pool()
+        owned = self._owns_http
+        defaults = None if owned else self._config.headers
         config = self._config
-        return _transport.send(pool, spec, config.logger, defaults)
+        return _transport.send(pool, spec, config.logger, self._lifeline, defaults, own_pool=owned)
 
     def close(self) -> None:
-        """Close the connection pool this client created (an async one needs ``aclose``)."""
+        """Close the client: calls in flight end, and the sync pool it created is closed.
+
+        Calls in flight in other threads or tasks (``*_async`` ones included), and streams
+        being read, end at once with :class:`~openrouter.errors.ClientClosedError`: the
+        connections of the pools the client created are shut down. Every later call raises
+        it too. The async pool is closed by :meth:`aclose` (or when its event loop ends).
+        An httpx client passed in is left open; a call in flight on it is not cut, but not
+        retried either. Safe to call twice, and from any thread.
+        """
         with self._pool_lock:
             self._closed = True
-            if self._http is not None and self._owns_http:
+            self._check_process()  # a forked child must not touch its parent's connections
+            self._lifeline.close()
+            if self._http is not None and self._release is not None:
                 self._release()
 
     async def aclose(self) -> None:
-        """Close both connection pools this client created."""
+        """Close the client (see :meth:`close`) and both connection pools it created."""
         self.close()
         await self._aclose_async_pool()
 
@@ -241,8 +319,17 @@ class AsyncOpenRouter(_BaseClient):
         return AsyncImages(self)
 
     async def close(self) -> None:
-        """Close the connection pool this client created."""
-        self._closed = True
+        """Close the client and the connection pool it created.
+
+        Calls in flight in other tasks or threads, and streams being read, end at once with
+        :class:`~openrouter.errors.ClientClosedError` (the pool's connections are shut
+        down), and so does every later call. An httpx client passed in is left open; a call
+        in flight on it is not cut, but not retried either. Safe to call twice.
+        """
+        with self._pool_lock:
+            self._closed = True
+            self._check_process()  # a forked child must not touch its parent's connections
+            self._lifeline.close()
         await self._aclose_async_pool()
 
     aclose = close

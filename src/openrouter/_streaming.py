@@ -11,9 +11,7 @@ yields one ``image_generation.completed`` event per image, so the same loop work
 
 from __future__ import annotations
 
-import contextlib
 import json
-import socket
 import threading
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
@@ -34,7 +32,7 @@ from ._response import (
     repair,
     status_code_of,
 )
-from ._transport import wrap_transport_error
+from ._transport import closed_under, shut_down, wrap_transport_error
 from .components import (
     ImageGenCompletedEvent,
     ImageGenerationResponse,
@@ -189,6 +187,9 @@ def _sse_events(
     except (httpx.HTTPError, httpx.StreamError) as exc:
         if halted.is_set():  # closed on purpose, from another thread: just stop
             return
+        closed = closed_under(response)
+        if closed is not None:  # the client was closed, from another thread or task
+            raise closed from exc
         raise wrap_transport_error(exc, "while reading the stream", secret) from exc
     finally:
         response.close()
@@ -209,6 +210,9 @@ async def _asse_events(
     except (httpx.HTTPError, httpx.StreamError) as exc:
         if response.is_closed:  # closed on purpose, from another task: just stop
             return
+        closed = closed_under(response)
+        if closed is not None:  # the client was closed, from another thread or task
+            raise closed from exc
         raise wrap_transport_error(exc, "while reading the stream", secret) from exc
     finally:
         await response.aclose()
@@ -347,10 +351,8 @@ def _wake_reader(response: httpx.Response) -> None:
     does (the read returns at once), so the stream ends now rather than with the next byte.
     """
     network = response.extensions.get("network_stream")
-    sock = network.get_extra_info("socket") if network is not None else None
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
+    if network is not None:
+        shut_down(network)
 
 
 def _replay(events: Iterable[EventT]) -> Generator[EventT, None, None]:

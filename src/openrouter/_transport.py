@@ -6,12 +6,21 @@ differ only in how they send and sleep. A response that is retried is closed bef
 next attempt. A buffered response is read inside the loop, so a connection that drops in
 the middle of the body is retried like one that failed to connect. A stream is handed over
 unread once its headers are in, and is never retried after that.
+
+A client's :class:`Lifeline` tells the loops when the client is closed: a call in flight
+then ends with ``ClientClosedError`` instead of being retried. Whatever way a call ends, the
+key is then taken out of its request, which outlives the call in errors
+(``exc.request``, ``raw_response.request``) that may be pickled or logged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
+import threading
 import time
+import weakref
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +87,118 @@ def wrap_transport_error(
 
 
 _CHECK = "check server_url (or OPENROUTER_BASE_URL), the host name and your network"
+# The trace events that hand over a new network stream (a TLS stream replaces the plain one).
+_NEW_STREAM = frozenset(
+    f"{part}.{step}.complete"
+    for part in ("connection", "proxy", "socks")
+    for step in ("connect_tcp", "connect_unix_socket", "start_tls")
+)
+
+
+class Lifeline:
+    """Whether a client was closed, and the connections of the pools it created.
+
+    Closing shuts those connections down: closing a socket does not wake a thread blocked
+    reading it, shutting it down does, so a call in flight ends at once (and sees
+    :attr:`closed`). The connections are noted through httpx's ``trace`` request extension
+    (:meth:`trace`, :meth:`atrace`) and held weakly, so a connection the pool drops is
+    forgotten.
+    """
+
+    def __init__(self) -> None:
+        self._closing = threading.Event()
+        self._streams: weakref.WeakSet[Any] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    @property
+    def closed(self) -> bool:
+        """Whether the client was closed."""
+        return self._closing.is_set()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpx's ``trace`` callback for a sync pool (called ~10 times per request)."""
+        if event in _NEW_STREAM:
+            self._note(info["return_value"])
+
+    async def atrace(self, event: str, info: dict[str, Any]) -> None:
+        """httpx's ``trace`` callback for an async pool."""
+        if event in _NEW_STREAM:
+            self._note(info["return_value"])
+
+    def _note(self, stream: Any) -> None:
+        with self._lock:
+            self._streams.add(stream)
+            closed = self.closed
+        if closed:  # connected while close() ran, too late for it to see this one
+            shut_down(stream)
+
+    def close(self) -> None:
+        """Mark the client closed and shut its connections down (waking calls in flight)."""
+        with self._lock:
+            self._closing.set()
+            streams = list(self._streams)
+        for stream in streams:
+            shut_down(stream)
+
+    def sleep(self, seconds: float) -> None:
+        """Wait before a retry, or less if the client is closed meanwhile."""
+        self._closing.wait(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        """The async :meth:`sleep` (it looks every 0.1 s whether the client was closed)."""
+        import anyio
+
+        deadline = time.monotonic() + seconds
+        while not self.closed and (left := deadline - time.monotonic()) > 0:
+            await anyio.sleep(min(left, 0.1))
+
+
+def shut_down(stream: Any) -> None:
+    """Shut down the socket of an httpcore network stream (a closed one is left alone)."""
+    sock = stream.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+
+
+def closed_under(response: httpx.Response) -> ClientClosedError | None:
+    """The error for a stream whose client (which created its pool) was closed, if it was."""
+    trace = response.request.extensions.get("trace")
+    lifeline = getattr(trace, "__self__", None)  # the Lifeline method given to the request
+    if isinstance(lifeline, Lifeline) and lifeline.closed:
+        return ClientClosedError("the client was closed while this stream was being read")
+    return None
+
+
+def _closed(client: Any, lifeline: Lifeline) -> ClientClosedError | None:
+    """The error for a call whose client (or the httpx client it sends with) was closed."""
+    if lifeline.closed:
+        return ClientClosedError("the client was closed while this call was in flight")
+    if getattr(client, "is_closed", False):
+        return ClientClosedError(
+            "the httpx client this client sends with was closed while this call was in flight"
+        )
+    return None
+
+
+def _hide_key(*requests: httpx.Request | None) -> None:
+    """Replace the key in the headers of requests that are done with (never between
+    retries: the request is sent again).
+
+    An httpx error keeps its request (and pickles it with its headers), and so does a
+    response; the key must not travel with them into pickles and logs.
+    """
+    for request in requests:
+        if request is not None and "authorization" in request.headers:
+            request.headers["authorization"] = "Bearer ***"
+
+
+def _request_of(outcome: object) -> httpx.Request | None:
+    """The request of a response or an httpx error (after redirects, not the one sent first)."""
+    try:
+        return outcome.request  # type: ignore[attr-defined, no-any-return]
+    except (RuntimeError, AttributeError):  # httpx raises RuntimeError when there is none
+        return None
 
 
 def _must_read(spec: RequestSpec, response: httpx.Response) -> bool:
@@ -131,11 +252,16 @@ def send(
     client: httpx.Client,
     spec: RequestSpec,
     logger: Any,
+    lifeline: Lifeline,
     defaults: Mapping[str, HeaderValue] | None = None,
+    *,
+    own_pool: bool = False,
 ) -> httpx.Response:
     """Send ``spec`` with retries; return a response whose body is read unless it is a stream.
 
-    ``defaults`` are the client-wide headers, for an httpx client that does not carry them.
+    ``lifeline`` is the sending client's; ``own_pool``: ``client`` is a pool it created,
+    whose connections closing it shuts down. ``defaults`` are the client-wide headers, for
+    an httpx client that does not carry them.
     """
     if getattr(client, "is_closed", False):
         raise ClientClosedError("the httpx.Client this client sends with has been closed")
@@ -147,50 +273,70 @@ def send(
         headers=_headers(spec, defaults),
         json=spec.json,
         timeout=spec.timeout,
+        extensions={"trace": lifeline.trace} if own_pool else None,
     )
-    while True:
-        log.sent(policy.retries + 1)
-        response = None
-        try:
-            response = client.send(request, stream=True)
-            if _must_read(spec, response):
-                response.read()
-        except httpx.TransportError as exc:
-            status = None
-            if response is not None:
-                status = response.status_code
-                response.close()
-            delay = policy.delay_for_error(exc, status)
-            if delay is None:
-                attempts = policy.retries + 1
-                raise wrap_transport_error(exc, secret=spec.secret, attempts=attempts) from exc
-            log.retrying(delay, describe(exc), policy.retries)
-            time.sleep(delay)
-            continue
-        except httpx.HTTPError as exc:  # not worth another attempt: a bad body, a redirect loop
-            if response is not None:
-                response.close()
-            raise wrap_transport_error(exc, secret=spec.secret) from exc
-        log.received(response)
-        if not is_success(response):
-            delay = policy.delay_for_status(response.status_code, response.headers)
-            if delay is not None:
-                response.close()
-                log.retrying(delay, f"HTTP {response.status_code}", policy.retries)
-                time.sleep(delay)
+    response: httpx.Response | None = None
+    failure: httpx.HTTPError | None = None
+    try:
+        while True:
+            closed = _closed(client, lifeline)
+            if closed is not None:
+                raise closed
+            log.sent(policy.retries + 1)
+            response = None
+            try:
+                response = client.send(request, stream=True)
+                if _must_read(spec, response):
+                    response.read()
+            except httpx.TransportError as exc:
+                failure = exc
+                status = None
+                if response is not None:
+                    status = response.status_code
+                    response.close()
+                closed = _closed(client, lifeline)
+                if closed is not None:
+                    raise closed from exc
+                delay = policy.delay_for_error(exc, status)
+                if delay is None:
+                    attempts = policy.retries + 1
+                    raise wrap_transport_error(exc, secret=spec.secret, attempts=attempts) from exc
+                log.retrying(delay, describe(exc), policy.retries)
+                lifeline.sleep(delay)
                 continue
-        return response
+            except httpx.HTTPError as exc:  # not worth another attempt: a bad body, a redirect loop
+                failure = exc
+                if response is not None:
+                    response.close()
+                raise wrap_transport_error(exc, secret=spec.secret) from exc
+            except RuntimeError as exc:  # httpx refuses to send once its client is closed
+                closed = _closed(client, lifeline)
+                if closed is None:
+                    raise
+                raise closed from exc
+            log.received(response)
+            if not is_success(response):
+                delay = policy.delay_for_status(response.status_code, response.headers)
+                if delay is not None:
+                    response.close()
+                    log.retrying(delay, f"HTTP {response.status_code}", policy.retries)
+                    lifeline.sleep(delay)
+                    continue
+            return response
+    finally:
+        _hide_key(request, _request_of(response), _request_of(failure))
 
 
 async def send_async(
     client: httpx.AsyncClient,
     spec: RequestSpec,
     logger: Any,
+    lifeline: Lifeline,
     defaults: Mapping[str, HeaderValue] | None = None,
+    *,
+    own_pool: bool = False,
 ) -> httpx.Response:
     """The async twin of :func:`send`."""
-    import anyio
-
     if getattr(client, "is_closed", False):
         raise ClientClosedError("the httpx.AsyncClient this client sends with has been closed")
     policy = RetryPolicy(spec.retry_config, idempotent=spec.idempotent)
@@ -201,36 +347,55 @@ async def send_async(
         headers=_headers(spec, defaults),
         json=spec.json,
         timeout=spec.timeout,
+        extensions={"trace": lifeline.atrace} if own_pool else None,
     )
-    while True:
-        log.sent(policy.retries + 1)
-        response = None
-        try:
-            response = await client.send(request, stream=True)
-            if _must_read(spec, response):
-                await response.aread()
-        except httpx.TransportError as exc:
-            status = None
-            if response is not None:
-                status = response.status_code
-                await response.aclose()
-            delay = policy.delay_for_error(exc, status)
-            if delay is None:
-                attempts = policy.retries + 1
-                raise wrap_transport_error(exc, secret=spec.secret, attempts=attempts) from exc
-            log.retrying(delay, describe(exc), policy.retries)
-            await anyio.sleep(delay)
-            continue
-        except httpx.HTTPError as exc:  # not worth another attempt: a bad body, a redirect loop
-            if response is not None:
-                await response.aclose()
-            raise wrap_transport_error(exc, secret=spec.secret) from exc
-        log.received(response)
-        if not is_success(response):
-            delay = policy.delay_for_status(response.status_code, response.headers)
-            if delay is not None:
-                await response.aclose()
-                log.retrying(delay, f"HTTP {response.status_code}", policy.retries)
-                await anyio.sleep(delay)
+    response: httpx.Response | None = None
+    failure: httpx.HTTPError | None = None
+    try:
+        while True:
+            closed = _closed(client, lifeline)
+            if closed is not None:
+                raise closed
+            log.sent(policy.retries + 1)
+            response = None
+            try:
+                response = await client.send(request, stream=True)
+                if _must_read(spec, response):
+                    await response.aread()
+            except httpx.TransportError as exc:
+                failure = exc
+                status = None
+                if response is not None:
+                    status = response.status_code
+                    await response.aclose()
+                closed = _closed(client, lifeline)
+                if closed is not None:
+                    raise closed from exc
+                delay = policy.delay_for_error(exc, status)
+                if delay is None:
+                    attempts = policy.retries + 1
+                    raise wrap_transport_error(exc, secret=spec.secret, attempts=attempts) from exc
+                log.retrying(delay, describe(exc), policy.retries)
+                await lifeline.asleep(delay)
                 continue
-        return response
+            except httpx.HTTPError as exc:  # not worth another attempt: a bad body, a redirect loop
+                failure = exc
+                if response is not None:
+                    await response.aclose()
+                raise wrap_transport_error(exc, secret=spec.secret) from exc
+            except RuntimeError as exc:  # httpx refuses to send once its client is closed
+                closed = _closed(client, lifeline)
+                if closed is None:
+                    raise
+                raise closed from exc
+            log.received(response)
+            if not is_success(response):
+                delay = policy.delay_for_status(response.status_code, response.headers)
+                if delay is not None:
+                    await response.aclose()
+                    log.retrying(delay, f"HTTP {response.status_code}", policy.retries)
+                    await lifeline.asleep(delay)
+                    continue
+            return response
+    finally:
+        _hide_key(request, _request_of(response), _request_of(failure))
