@@ -22,7 +22,7 @@ The tree::
     │   ├── APIConnectionError                 could not connect, or the connection dropped
     │   └── APITimeoutError                    a timeout expired (``timeout_ms``)
     ├── ParameterError (also ValueError)   bad input caught before anything was sent
-    └── ClientClosedError (also RuntimeError)  the client was used after it was closed
+    └── ClientClosedError (also RuntimeError)  the client was closed: before the call, or during it
 
 ``str()`` of every error is one line saying what happened. None of them contains the API key:
 the client redacts it from messages and bodies before raising.
@@ -313,7 +313,8 @@ class ParameterError(OpenRouterError, ValueError):
 
 
 class ClientClosedError(OpenRouterError, RuntimeError):
-    """The client was used after it was closed; create a new client instead."""
+    """The client was closed: before this call (create a new client), or while the call
+    or the stream was in flight (a shutting-down application); nothing was retried."""
 
 
 # The official SDK calls the typed error bodies `errors.<Name>ResponseErrorData`; they are
