@@ -1,8 +1,9 @@
 """Sending a request with retries: the two loops (sync and async) and the one place where
 httpx's exceptions become this SDK's.
 
-Both loops make the same decisions through :class:`~openrouter._retry.RetryPolicy`; they
-differ only in how they send and sleep. A response that is retried is closed before the
+Both loops ask one :class:`Call` for every decision (which asks
+:class:`~openrouter._retry.RetryPolicy` whether and how long to wait); they differ only in
+how they send, close and sleep. A response that is retried is closed before the
 next attempt. A buffered response is read inside the loop, so a connection that drops in
 the middle of the body is retried like one that failed to connect. A stream is handed over
 unread once its headers are in, and is never retried after that.
@@ -201,12 +202,6 @@ def _request_of(outcome: object) -> httpx.Request | None:
         return None
 
 
-def _must_read(spec: RequestSpec, response: httpx.Response) -> bool:
-    # Errors are always read (they are small and parsed at once); so is a buffered answer,
-    # including the JSON a non-streaming model sends back to a `stream=True` call.
-    return not spec.stream or not is_success(response) or not is_event_stream(response)
-
-
 class _Log:
     """The debug log lines of one call; the API key never reaches them (headers are not
     logged). The logger may be any object with a ``debug`` method, as the official SDK's."""
@@ -248,6 +243,100 @@ def _headers(spec: RequestSpec, defaults: Mapping[str, HeaderValue] | None) -> A
     return headers
 
 
+class Call:
+    """One call's decisions, asked by both send loops, which only move bytes and sleep.
+
+    It builds the request once, says before each attempt whether the client is still open,
+    and after each attempt whether and how long to wait (``after_error``,
+    ``after_response``) or what to raise. :meth:`done` takes the key out of the request
+    once the call is over, whatever way it ended.
+    """
+
+    def __init__(
+        self,
+        client: httpx.Client | httpx.AsyncClient,
+        spec: RequestSpec,
+        logger: Any,
+        lifeline: Lifeline,
+        defaults: Mapping[str, HeaderValue] | None,
+        own_pool: bool,
+    ) -> None:
+        if getattr(client, "is_closed", False):
+            raise ClientClosedError("the httpx client this client sends with has been closed")
+        self.client, self.spec, self.lifeline = client, spec, lifeline
+        self.retry = RetryPolicy(spec.retry_config, idempotent=spec.idempotent)
+        self.log = _Log(logger, spec)
+        sync = isinstance(client, httpx.Client)
+        trace = lifeline.trace if sync else lifeline.atrace
+        self.request = client.build_request(
+            spec.method,
+            spec.url,
+            headers=_headers(spec, defaults),
+            json=spec.json,
+            timeout=spec.timeout,
+            # Only a pool the client created is its to shut down on close().
+            extensions={"trace": trace} if own_pool else None,
+        )
+        self.response: httpx.Response | None = None
+        self.failure: httpx.HTTPError | None = None
+
+    def start(self) -> httpx.Request:
+        """The request to send now (raises ``ClientClosedError`` if the client was closed)."""
+        closed = _closed(self.client, self.lifeline)
+        if closed is not None:
+            raise closed
+        self.log.sent(self.retry.retries + 1)
+        return self.request
+
+    def must_read(self, response: httpx.Response) -> bool:
+        """Whether to read the body inside the loop: errors and buffered answers, including
+        the JSON a non-streaming model sends back to a ``stream=True`` call, are read (a
+        drop mid-body is then retried like a failed connection); an SSE stream is not."""
+        self.response = response
+        return not self.spec.stream or not is_success(response) or not is_event_stream(response)
+
+    def after_error(self, exc: Exception, response: httpx.Response | None) -> float:
+        """The wait before the next attempt after ``exc``, or raise the error to end with."""
+        if isinstance(exc, httpx.HTTPError):
+            self.failure = exc
+        closed = _closed(self.client, self.lifeline)
+        if closed is not None:
+            raise closed from exc
+        if not isinstance(exc, httpx.HTTPError):  # httpx's RuntimeError, not for a close
+            raise exc
+        delay = None
+        if isinstance(exc, httpx.TransportError):  # others: a bad body, a redirect loop
+            status = response.status_code if response is not None else None
+            delay = self.retry.delay_for_error(exc, status)
+        if delay is None:
+            attempts = self.retry.retries + 1
+            raise wrap_transport_error(exc, secret=self.spec.secret, attempts=attempts) from exc
+        self.log.retrying(delay, describe(exc), self.retry.retries)
+        return delay
+
+    def after_response(self, response: httpx.Response) -> float | None:
+        """``None`` to return ``response`` (a success, or an error not to retry), or the
+        wait before the next attempt (the caller closes the response)."""
+        self.response = response
+        self.log.received(response)
+        if is_success(response):
+            return None
+        delay = self.retry.delay_for_status(response.status_code, response.headers)
+        if delay is not None:
+            self.log.retrying(delay, f"HTTP {response.status_code}", self.retry.retries)
+        return delay
+
+    def done(self) -> None:
+        """The call is over: take the key out of the requests it leaves behind."""
+        _hide_key(self.request, _request_of(self.response), _request_of(self.failure))
+        response = self.response
+        if response is not None and response.is_closed:
+            # A read response and its stream hold each other, so the body (megabytes of
+            # base64) would outlive the call until the garbage collector ran; the body is
+            # in `response.content`, so the stream is no longer needed.
+            response.stream = httpx.ByteStream(b"")
+
+
 def send(
     client: httpx.Client,
     spec: RequestSpec,
@@ -263,68 +352,27 @@ def send(
     whose connections closing it shuts down. ``defaults`` are the client-wide headers, for
     an httpx client that does not carry them.
     """
-    if getattr(client, "is_closed", False):
-        raise ClientClosedError("the httpx.Client this client sends with has been closed")
-    policy = RetryPolicy(spec.retry_config, idempotent=spec.idempotent)
-    log = _Log(logger, spec)
-    request = client.build_request(
-        spec.method,
-        spec.url,
-        headers=_headers(spec, defaults),
-        json=spec.json,
-        timeout=spec.timeout,
-        extensions={"trace": lifeline.trace} if own_pool else None,
-    )
-    response: httpx.Response | None = None
-    failure: httpx.HTTPError | None = None
+    call = Call(client, spec, logger, lifeline, defaults, own_pool)
+    delay: float | None
     try:
         while True:
-            closed = _closed(client, lifeline)
-            if closed is not None:
-                raise closed
-            log.sent(policy.retries + 1)
             response = None
             try:
-                response = client.send(request, stream=True)
-                if _must_read(spec, response):
+                response = client.send(call.start(), stream=True)
+                if call.must_read(response):
                     response.read()
-            except httpx.TransportError as exc:
-                failure = exc
-                status = None
+            except (httpx.HTTPError, RuntimeError) as exc:  # RuntimeError: a closed client
                 if response is not None:
-                    status = response.status_code
                     response.close()
-                closed = _closed(client, lifeline)
-                if closed is not None:
-                    raise closed from exc
-                delay = policy.delay_for_error(exc, status)
+                delay = call.after_error(exc, response)
+            else:
+                delay = call.after_response(response)
                 if delay is None:
-                    attempts = policy.retries + 1
-                    raise wrap_transport_error(exc, secret=spec.secret, attempts=attempts) from exc
-                log.retrying(delay, describe(exc), policy.retries)
-                lifeline.sleep(delay)
-                continue
-            except httpx.HTTPError as exc:  # not worth another attempt: a bad body, a redirect loop
-                failure = exc
-                if response is not None:
-                    response.close()
-                raise wrap_transport_error(exc, secret=spec.secret) from exc
-            except RuntimeError as exc:  # httpx refuses to send once its client is closed
-                closed = _closed(client, lifeline)
-                if closed is None:
-                    raise
-                raise closed from exc
-            log.received(response)
-            if not is_success(response):
-                delay = policy.delay_for_status(response.status_code, response.headers)
-                if delay is not None:
-                    response.close()
-                    log.retrying(delay, f"HTTP {response.status_code}", policy.retries)
-                    lifeline.sleep(delay)
-                    continue
-            return response
+                    return response
+                response.close()
+            lifeline.sleep(delay)
     finally:
-        _hide_key(request, _request_of(response), _request_of(failure))
+        call.done()
 
 
 async def send_async(
@@ -337,65 +385,24 @@ async def send_async(
     own_pool: bool = False,
 ) -> httpx.Response:
     """The async twin of :func:`send`."""
-    if getattr(client, "is_closed", False):
-        raise ClientClosedError("the httpx.AsyncClient this client sends with has been closed")
-    policy = RetryPolicy(spec.retry_config, idempotent=spec.idempotent)
-    log = _Log(logger, spec)
-    request = client.build_request(
-        spec.method,
-        spec.url,
-        headers=_headers(spec, defaults),
-        json=spec.json,
-        timeout=spec.timeout,
-        extensions={"trace": lifeline.atrace} if own_pool else None,
-    )
-    response: httpx.Response | None = None
-    failure: httpx.HTTPError | None = None
+    call = Call(client, spec, logger, lifeline, defaults, own_pool)
+    delay: float | None
     try:
         while True:
-            closed = _closed(client, lifeline)
-            if closed is not None:
-                raise closed
-            log.sent(policy.retries + 1)
             response = None
             try:
-                response = await client.send(request, stream=True)
-                if _must_read(spec, response):
+                response = await client.send(call.start(), stream=True)
+                if call.must_read(response):
                     await response.aread()
-            except httpx.TransportError as exc:
-                failure = exc
-                status = None
+            except (httpx.HTTPError, RuntimeError) as exc:  # RuntimeError: a closed client
                 if response is not None:
-                    status = response.status_code
                     await response.aclose()
-                closed = _closed(client, lifeline)
-                if closed is not None:
-                    raise closed from exc
-                delay = policy.delay_for_error(exc, status)
+                delay = call.after_error(exc, response)
+            else:
+                delay = call.after_response(response)
                 if delay is None:
-                    attempts = policy.retries + 1
-                    raise wrap_transport_error(exc, secret=spec.secret, attempts=attempts) from exc
-                log.retrying(delay, describe(exc), policy.retries)
-                await lifeline.asleep(delay)
-                continue
-            except httpx.HTTPError as exc:  # not worth another attempt: a bad body, a redirect loop
-                failure = exc
-                if response is not None:
-                    await response.aclose()
-                raise wrap_transport_error(exc, secret=spec.secret) from exc
-            except RuntimeError as exc:  # httpx refuses to send once its client is closed
-                closed = _closed(client, lifeline)
-                if closed is None:
-                    raise
-                raise closed from exc
-            log.received(response)
-            if not is_success(response):
-                delay = policy.delay_for_status(response.status_code, response.headers)
-                if delay is not None:
-                    await response.aclose()
-                    log.retrying(delay, f"HTTP {response.status_code}", policy.retries)
-                    await lifeline.asleep(delay)
-                    continue
-            return response
+                    return response
+                await response.aclose()
+            await lifeline.asleep(delay)
     finally:
-        _hide_key(request, _request_of(response), _request_of(failure))
+        call.done()
