@@ -12,7 +12,6 @@ yields one ``image_generation.completed`` event per image, so the same loop work
 from __future__ import annotations
 
 import json
-import threading
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Generic
@@ -62,6 +61,9 @@ class EventDecoder:
         self.secret = secret
         self.done = False
         self.completed = False
+        # Set by close() before it wakes a reader blocked in another thread or task, so
+        # that the reader takes the error it then gets for a quiet end (see failure()).
+        self.halted = False
 
     def decode(self, sse: ServerSentEvent) -> ImageStreamEvent | None:
         """The typed event of one SSE message, or ``None`` for one to skip (see ``done``)."""
@@ -127,6 +129,16 @@ class EventDecoder:
                 raise envelope_error(value, self.response, self.secret)  # type: ignore[misc]
         return _error_event(value, name)
 
+    def failure(self, exc: Exception) -> Exception | None:
+        """What to raise for a transport error while reading, or ``None`` to just stop
+        (the stream was closed on purpose)."""
+        if self.halted or self.response is None:
+            return None
+        closed = closed_under(self.response)
+        if closed is not None:  # the client was closed, from another thread or task
+            return closed
+        return wrap_transport_error(exc, "while reading the stream", self.secret)  # type: ignore[arg-type]
+
     def finish(self) -> None:
         """Call at the end of the body: a stream cut short is an error, not a quiet end."""
         if not self.done and not self.completed:
@@ -154,17 +166,16 @@ def _error_event(value: Any, name: str) -> ImageGenStreamErrorEvent | None:
     )
 
 
-class _EventSource(httpx_sse.EventSource):
-    # The content type was already checked, without regard to case (httpx-sse minds it).
-    def _check_content_type(self) -> None:
-        pass
-
-
-def _event_source(response: httpx.Response) -> _EventSource:
+def _event_source(response: httpx.Response) -> httpx_sse.EventSource:
     # SSE is always UTF-8, and a leading byte order mark must be dropped (the SSE spec),
     # or the first event's first field name would carry it and the event would be lost.
     response.encoding = "utf-8-sig"
-    return _EventSource(response)
+    # httpx-sse checks the content type case-sensitively; it was checked already (and
+    # without regard to case, as HTTP says), so give it the spelling it looks for.
+    content_type = response.headers.get("content-type", "")
+    if "text/event-stream" not in content_type:
+        response.headers["content-type"] = content_type.lower()
+    return httpx_sse.EventSource(response)
 
 
 def _buffered(response: httpx.Response, secret: str | None) -> list[ImageGenCompletedEvent]:
@@ -172,53 +183,96 @@ def _buffered(response: httpx.Response, secret: str | None) -> list[ImageGenComp
     return parse_json(response, ImageGenerationResponse, secret).completed_events()
 
 
-def _sse_events(
-    response: httpx.Response, secret: str | None, halted: threading.Event
-) -> Generator[ImageStreamEvent, None, None]:
-    decoder = EventDecoder(response, secret)
+def _sse_events(core: EventDecoder) -> Generator[ImageStreamEvent, None, None]:
+    response = core.response
+    assert response is not None
     try:
         for sse in _event_source(response).iter_sse():
-            event = decoder.decode(sse)
+            event = core.decode(sse)
             if event is not None:
                 yield event
-            elif decoder.done:
+            elif core.done:
                 return
-        decoder.finish()
+        core.finish()
     except (httpx.HTTPError, httpx.StreamError) as exc:
-        if halted.is_set():  # closed on purpose, from another thread: just stop
-            return
-        closed = closed_under(response)
-        if closed is not None:  # the client was closed, from another thread or task
-            raise closed from exc
-        raise wrap_transport_error(exc, "while reading the stream", secret) from exc
+        error = core.failure(exc)
+        if error is not None:
+            raise error from exc
     finally:
         response.close()
 
 
-async def _asse_events(
-    response: httpx.Response, secret: str | None
-) -> AsyncGenerator[ImageStreamEvent, None]:
-    decoder = EventDecoder(response, secret)
+async def _asse_events(core: EventDecoder) -> AsyncGenerator[ImageStreamEvent, None]:
+    response = core.response
+    assert response is not None
     try:
         async for sse in _event_source(response).aiter_sse():
-            event = decoder.decode(sse)
+            event = core.decode(sse)
             if event is not None:
                 yield event
-            elif decoder.done:
+            elif core.done:
                 return
-        decoder.finish()
+        core.finish()
     except (httpx.HTTPError, httpx.StreamError) as exc:
-        if response.is_closed:  # closed on purpose, from another task: just stop
-            return
-        closed = closed_under(response)
-        if closed is not None:  # the client was closed, from another thread or task
-            raise closed from exc
-        raise wrap_transport_error(exc, "while reading the stream", secret) from exc
+        error = core.failure(exc)
+        if error is not None:
+            raise error from exc
     finally:
         await response.aclose()
 
 
-class ImageStream(Generic[EventT]):
+def _replay(events: Iterable[EventT]) -> Generator[EventT, None, None]:
+    yield from events
+
+
+async def _areplay(events: Iterable[EventT]) -> AsyncGenerator[EventT, None]:
+    for event in events:
+        yield event
+
+
+class _Stream(Generic[EventT]):
+    """What both stream classes share: how they are made, and their state."""
+
+    def __init__(
+        self, events: Any, response: httpx.Response | None = None, core: Any = None
+    ) -> None:
+        self._events = events
+        self._closed = False
+        self._core: EventDecoder | None = core
+        self.response = response
+        """The underlying ``httpx.Response`` (``None`` for a replay of known events)."""
+
+    @classmethod
+    def open(cls, response: httpx.Response, secret: str | None = None) -> Any:
+        """A stream over a response whose headers are in (its errors are raised here)."""
+        if not is_event_stream(response):
+            return cls(cls._replay(_buffered(response, secret)), response)
+        raise_for_status(response, secret)
+        core = EventDecoder(response, secret)
+        return cls(cls._read(core), response, core)
+
+    @classmethod
+    def of(cls, events: Iterable[EventT]) -> Any:
+        """A stream replaying already known events."""
+        return cls(cls._replay(events))
+
+    @staticmethod
+    def _replay(events: Iterable[Any]) -> Any:
+        raise NotImplementedError
+
+    @staticmethod
+    def _read(core: EventDecoder) -> Any:
+        raise NotImplementedError
+
+    def _halt(self) -> bool:
+        """Mark the stream closed; whether it had already been."""
+        closed, self._closed = self._closed, True
+        if self._core is not None:
+            self._core.halted = True
+        return closed
+
+
+class ImageStream(_Stream[EventT]):
     """The events of ``images.generate(stream=True)``: iterate it, ideally inside ``with``.
 
     ``with res as events: for event in events: ...`` yields partial images, text chunks and
@@ -229,39 +283,29 @@ class ImageStream(Generic[EventT]):
     ``httpx.Response`` (``None`` for a buffered result).
     """
 
+    _events: Generator[EventT, None, None]
+    _replay = staticmethod(_replay)
+    _read = staticmethod(_sse_events)
+
     def __init__(
-        self,
-        events: Generator[EventT, None, None],
-        response: httpx.Response | None = None,
-        halted: threading.Event | None = None,
+        self, events: Any, response: httpx.Response | None = None, core: Any = None
     ) -> None:
-        self._events = events
-        self._closed = False
-        # Set before close() wakes a reader blocked in another thread, so that the reader
-        # takes the error it then gets for the end of the stream.
-        self._halted = halted
-        self.response = response
+        super().__init__(events, response, core)
         # Release the connection even if the stream is dropped unread and never closed.
         self._release = weakref.finalize(self, response.close) if response else None
 
-    @classmethod
-    def open(
-        cls, response: httpx.Response, secret: str | None = None
-    ) -> ImageStream[ImageStreamEvent]:
-        """A stream over a response whose headers are in (its errors are raised here)."""
-        if not is_event_stream(response):
-            return ImageStream(_replay(_buffered(response, secret)), response)
-        raise_for_status(response, secret)
-        halted = threading.Event()
-        return ImageStream(_sse_events(response, secret, halted), response, halted)
+    if TYPE_CHECKING:
 
-    @classmethod
-    def of(cls, events: Iterable[EventT]) -> ImageStream[EventT]:
-        """A stream replaying already known events."""
-        return ImageStream(_replay(events))
+        @classmethod
+        def open(
+            cls, response: httpx.Response, secret: str | None = None
+        ) -> ImageStream[ImageStreamEvent]: ...
+        @classmethod
+        def of(cls, events: Iterable[EventT]) -> ImageStream[EventT]: ...
 
     def __iter__(self) -> Iterator[EventT]:
-        return self
+        # The generator itself: the loop then resumes it directly, with no call per event.
+        return self._events if not self._closed else iter(())
 
     def __next__(self) -> EventT:
         if self._closed:
@@ -277,10 +321,8 @@ class ImageStream(Generic[EventT]):
     def close(self) -> None:
         """Stop the stream and release its connection (safe to call twice, or from
         another thread while the stream is being read)."""
-        self._closed = True
+        self._halt()
         reading = getattr(self._events, "gi_running", False)
-        if self._halted is not None:
-            self._halted.set()
         if reading and self.response is not None:
             _wake_reader(self.response)
         if self._release is not None:
@@ -289,36 +331,25 @@ class ImageStream(Generic[EventT]):
             self._events.close()
 
 
-class AsyncImageStream(Generic[EventT]):
+class AsyncImageStream(_Stream[EventT]):
     """The async twin of :class:`ImageStream`: ``async with`` and ``async for``.
 
     Close it (``async with``, ``break`` inside it, or ``await close()``): an async stream
     dropped unread cannot release its connection by itself.
     """
 
-    def __init__(
-        self,
-        events: AsyncGenerator[EventT, None],
-        response: httpx.Response | None = None,
-    ) -> None:
-        self._events = events
-        self._closed = False
-        self.response = response
+    _events: AsyncGenerator[EventT, None]
+    _replay = staticmethod(_areplay)
+    _read = staticmethod(_asse_events)
 
-    @classmethod
-    def open(
-        cls, response: httpx.Response, secret: str | None = None
-    ) -> AsyncImageStream[ImageStreamEvent]:
-        """A stream over a response whose headers are in (its errors are raised here)."""
-        if not is_event_stream(response):
-            return AsyncImageStream(_areplay(_buffered(response, secret)), response)
-        raise_for_status(response, secret)
-        return AsyncImageStream(_asse_events(response, secret), response)
+    if TYPE_CHECKING:
 
-    @classmethod
-    def of(cls, events: Iterable[EventT]) -> AsyncImageStream[EventT]:
-        """A stream replaying already known events."""
-        return AsyncImageStream(_areplay(events))
+        @classmethod
+        def open(
+            cls, response: httpx.Response, secret: str | None = None
+        ) -> AsyncImageStream[ImageStreamEvent]: ...
+        @classmethod
+        def of(cls, events: Iterable[EventT]) -> AsyncImageStream[EventT]: ...
 
     def __aiter__(self) -> AsyncIterator[EventT]:
         return self
@@ -337,7 +368,7 @@ class AsyncImageStream(Generic[EventT]):
     async def close(self) -> None:
         """Stop the stream and release its connection (safe to call twice, or from
         another task while the stream is being read)."""
-        self._closed = True
+        self._halt()
         if self.response is not None:
             await self.response.aclose()
         if not getattr(self._events, "ag_running", False):
@@ -353,12 +384,3 @@ def _wake_reader(response: httpx.Response) -> None:
     network = response.extensions.get("network_stream")
     if network is not None:
         shut_down(network)
-
-
-def _replay(events: Iterable[EventT]) -> Generator[EventT, None, None]:
-    yield from events
-
-
-async def _areplay(events: Iterable[EventT]) -> AsyncGenerator[EventT, None]:
-    for event in events:
-        yield event
