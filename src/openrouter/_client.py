@@ -122,6 +122,16 @@ class _BaseClient:
                 "(a client cannot be used after `with` ends or close() is called)"
             )
 
+    def _shut(self) -> None:
+        """Mark the client closed and end its calls in flight (call with the lock held)."""
+        self._closed = True
+        self._check_process()  # a forked child must not touch its parent's connections
+        self._lifeline.close()
+
+    async def __aenter__(self) -> Self:
+        self._check_open()
+        return self
+
     def _check_process(self) -> None:
         """In a forked child, leave the parent's pools behind (call with the lock held).
 
@@ -277,9 +287,7 @@ class OpenRouter(_BaseClient):
         retried either. Safe to call twice, and from any thread.
         """
         with self._pool_lock:
-            self._closed = True
-            self._check_process()  # a forked child must not touch its parent's connections
-            self._lifeline.close()
+            self._shut()
             if self._http is not None and self._release is not None:
                 self._release()
 
@@ -294,10 +302,6 @@ class OpenRouter(_BaseClient):
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-    async def __aenter__(self) -> Self:
-        self._check_open()
-        return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()
@@ -327,16 +331,10 @@ class AsyncOpenRouter(_BaseClient):
         in flight on it is not cut, but not retried either. Safe to call twice.
         """
         with self._pool_lock:
-            self._closed = True
-            self._check_process()  # a forked child must not touch its parent's connections
-            self._lifeline.close()
+            self._shut()
         await self._aclose_async_pool()
 
     aclose = close
-
-    async def __aenter__(self) -> Self:
-        self._check_open()
-        return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()

@@ -130,42 +130,17 @@ class Images(_AsyncMethods):
     ) -> ImageGenerationResponse | ImageStream:
         """Generate images from a text prompt (``POST /images``).
 
-        Args:
-            model: The image model, e.g. ``"openai/gpt-image-1"``.
-            prompt: What to draw (non-empty).
-            http_referer: Your app's URL (``HTTP-Referer``), overriding the client's.
-            x_open_router_title: Your app's name (``X-OpenRouter-Title``).
-            x_open_router_categories: Comma-separated app categories.
-            aspect_ratio: ``"1:1"``, ``"16:9"``, ... or ``"auto"``.
-            background: ``"auto"``, ``"transparent"`` (png/webp only) or ``"opaque"``.
-            input_references: Up to 16 reference images: URLs, data URLs, file paths,
-                bytes, ``ContentPartImage`` or dicts (see :func:`openrouter.input_reference`).
-            n: How many images, 1 to 10 (an upper bound: providers may return fewer).
-            output_compression: 0 to 100, for jpeg/webp.
-            output_format: ``"png"``, ``"jpeg"``, ``"webp"`` or ``"svg"``.
-            provider: Provider routing preferences (model or dict), e.g.
-                ``{"only": ["openai"], "options": {"openai": {...}}}``.
-            quality: ``"auto"``, ``"low"``, ``"medium"``, ``"high"``, ``"xhigh"`` or ``"max"``.
-            resolution: ``"512"``, ``"768"``, ``"1K"``, ``"1.5K"``, ``"2K"`` or ``"4K"``.
-            seed: For repeatable results where the provider supports it.
-            session_id: Groups related requests (at most 256 characters).
-            size: A tier (``"2K"``) or pixels (``"2048x2048"``).
-            stream: ``True`` returns an :class:`~openrouter.ImageStream` of events.
-            trace: Observability metadata (model or dict).
-            user: A stable identifier of your end-user.
-            retries: Retry policy for this call (default: the client's).
-            server_url: Base URL for this call (default: the client's).
-            timeout_ms: Timeout for this call in milliseconds (default: the client's).
-            http_headers: Extra headers to set or replace on this call.
-
-        Returns:
-            An :class:`~openrouter.components.ImageGenerationResponse`, or with
-            ``stream=True`` an :class:`~openrouter.ImageStream`.
-
-        Raises:
-            ParameterError: Bad input (nothing is sent).
-            APIStatusError: The API answered with an error status (a subclass per status).
-            NoResponseError: The connection failed or timed out.
+        Takes the official SDK's keywords, each described on ``GenerateParams`` (and the
+        per-call options on ``CallOptions``) in ``openrouter._request``: ``model`` and
+        ``prompt`` (required), ``aspect_ratio``, ``background``, ``input_references`` (up
+        to 16 paths, bytes, URLs or :func:`~openrouter.input_reference` parts), ``n``
+        (1-10), ``output_compression`` (0-100), ``output_format``, ``provider``,
+        ``quality``, ``resolution``, ``seed``, ``session_id``, ``size``, ``trace``,
+        ``user``. Returns an :class:`~openrouter.components.ImageGenerationResponse`, or
+        with ``stream=True`` an :class:`~openrouter.ImageStream` of events. Raises
+        ``ParameterError`` for bad input (nothing is sent), ``APIStatusError`` for an
+        error status (a subclass per status), ``NoResponseError`` when no complete
+        answer arrived.
         """
         from ._streaming import ImageStream
 

@@ -70,26 +70,44 @@ class CallOptions(TypedDict, total=False):
 
 
 class GenerateParams(CallOptions, total=False):
-    """The keyword arguments of ``images.generate`` besides ``stream`` (see its docstring)."""
+    """The keyword arguments of ``images.generate`` besides ``stream``."""
 
     model: Required[str]
+    """The image model, e.g. ``"openai/gpt-image-1"``."""
     prompt: Required[str]
+    """What to draw (non-empty)."""
     aspect_ratio: ImageGenerationRequestAspectRatio | None
+    """``"1:1"``, ``"16:9"``, ``"2.35:1"``, ... or ``"auto"``."""
     background: ImageGenerationRequestBackground | None
+    """``"auto"``, ``"transparent"`` (png/webp only) or ``"opaque"``."""
     input_references: Iterable[InputReference] | None
+    """Up to 16 reference images: URLs, data URLs, file paths, bytes, ``ContentPartImage``
+    or dicts (see :func:`openrouter.input_reference`)."""
     n: int | None
+    """How many images, 1 to 10 (an upper bound: providers may return fewer)."""
     output_compression: int | None
+    """0 to 100, for jpeg/webp."""
     output_format: ImageGenerationRequestOutputFormat | None
+    """``"png"``, ``"jpeg"``, ``"webp"`` or ``"svg"``."""
     provider: (
         ImageGenerationProviderPreferences | ImageGenerationProviderPreferencesTypedDict | None
     )
+    """Provider routing preferences (model or dict), e.g.
+    ``{"only": ["openai"], "options": {"openai": {...}}}``."""
     quality: ImageGenerationRequestQuality | None
+    """``"auto"``, ``"low"``, ``"medium"``, ``"high"``, ``"xhigh"`` or ``"max"``."""
     resolution: ImageGenerationRequestResolution | None
+    """``"512"``, ``"768"``, ``"1K"``, ``"1.5K"``, ``"2K"`` or ``"4K"``."""
     seed: int | None
+    """For repeatable results where the provider supports it."""
     session_id: str | None
+    """Groups related requests (at most 256 characters)."""
     size: str | None
+    """A tier (``"2K"``) or pixels (``"2048x2048"``)."""
     trace: TraceConfig | TraceConfigTypedDict | Mapping[str, Any] | None
+    """Observability metadata (model or dict)."""
     user: str | None
+    """A stable identifier of your end-user."""
 
 
 class EndpointsParams(CallOptions, total=False):

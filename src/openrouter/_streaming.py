@@ -231,7 +231,11 @@ async def _areplay(events: Iterable[EventT]) -> AsyncGenerator[EventT, None]:
 
 
 class _Stream(Generic[EventT]):
-    """What both stream classes share: how they are made, and their state."""
+    """What both stream classes share: how they are made, and their state. A subclass
+    names its generators: ``_replay`` (known events) and ``_read`` (an SSE response)."""
+
+    _replay: Any
+    _read: Any
 
     def __init__(
         self, events: Any, response: httpx.Response | None = None, core: Any = None
@@ -255,14 +259,6 @@ class _Stream(Generic[EventT]):
     def of(cls, events: Iterable[EventT]) -> Any:
         """A stream replaying already known events."""
         return cls(cls._replay(events))
-
-    @staticmethod
-    def _replay(events: Iterable[Any]) -> Any:
-        raise NotImplementedError
-
-    @staticmethod
-    def _read(core: EventDecoder) -> Any:
-        raise NotImplementedError
 
     def _halt(self) -> bool:
         """Mark the stream closed; whether it had already been."""
