@@ -115,7 +115,7 @@ def test_infinite_budget_keeps_retrying_and_never_overflows() -> None:
     policy = RetryPolicy(RetryConfig("backoff", backoff), idempotent=False)
     policy.started = time.monotonic() - 10**9  # a budget of 30 years would be spent
     assert policy.delay_for_status(503, {}) == 0.1
-    policy.retries = 5000  # 2.0 ** 5000 overflows a float: the cap applies
+    policy.retried = 5000  # 2.0 ** 5000 overflows a float: the cap applies
     assert policy.delay_for_status(503, {}) == 0.8
     finite = RetryPolicy(RetryConfig("backoff", BackoffStrategy(**GOOD)), idempotent=False)
     finite.started = policy.started

@@ -184,20 +184,20 @@ _SLOW_SERVER = (httpx.ReadTimeout, httpx.WriteTimeout)
 class RetryPolicy:
     """The retry decisions for one call: ``None`` means give up, a number is the wait."""
 
-    def __init__(self, config: RetryConfig | None, *, idempotent: bool) -> None:
-        self.config = config or DEFAULT_RETRY_CONFIG
-        self.default = config is None
+    def __init__(self, retry_config: RetryConfig | None, *, idempotent: bool) -> None:
+        self.retry_config = retry_config or DEFAULT_RETRY_CONFIG
+        self.default = retry_config is None
         self.idempotent = idempotent
-        self.retries = 0
+        self.retried = 0
         self.unreachable = 0  # attempts that found nothing to connect to
         self.started = time.monotonic()
         self.ranges = _status_ranges(
-            tuple(self.config.status_codes_override or DEFAULT_RETRY_STATUSES)
+            tuple(self.retry_config.status_codes_override or DEFAULT_RETRY_STATUSES)
         )
 
     def delay_for_status(self, status: int, headers: Mapping[str, str]) -> float | None:
         """Wait before retrying a response with this status, or ``None``."""
-        if self.config.strategy != "backoff":
+        if self.retry_config.strategy != "backoff":
             return None
         # The server knows best: `x-should-retry` overrides the status-based decision.
         should = headers.get("x-should-retry", "").strip().lower()
@@ -212,7 +212,7 @@ class RetryPolicy:
 
         ``status`` is the status of a response whose body failed to arrive, if any.
         """
-        if self.config.strategy != "backoff" or not self.config.retry_connection_errors:
+        if self.retry_config.strategy != "backoff" or not self.retry_config.retry_connection_errors:
             return None
         if status is not None and 200 <= status < 300 and not self.idempotent:
             return None  # the work was done (and billed): another attempt would pay again
@@ -230,10 +230,10 @@ class RetryPolicy:
         return None
 
     def _next(self, asked: float | None) -> float | None:
-        backoff = self.config.backoff
+        backoff = self.retry_config.backoff
         if asked is None or asked <= 0:
             try:
-                grown = backoff.initial_interval * backoff.exponent**self.retries
+                grown = backoff.initial_interval * backoff.exponent**self.retried
             except OverflowError:  # a float power after ~1000 retries without a time budget
                 grown = math.inf if backoff.initial_interval else 0
             interval = min(backoff.max_interval, grown)
@@ -242,7 +242,7 @@ class RetryPolicy:
         elapsed = time.monotonic() - self.started
         if elapsed + asked > backoff.max_elapsed_time / 1000:
             return None
-        self.retries += 1
+        self.retried += 1
         return asked
 
 

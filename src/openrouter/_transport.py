@@ -264,7 +264,7 @@ class Call:
         if getattr(client, "is_closed", False):
             raise ClientClosedError("the httpx client this client sends with has been closed")
         self.client, self.spec, self.lifeline = client, spec, lifeline
-        self.retry = RetryPolicy(spec.retry_config, idempotent=spec.idempotent)
+        self.policy = RetryPolicy(spec.retry_config, idempotent=spec.idempotent)
         self.log = _Log(logger, spec)
         sync = isinstance(client, httpx.Client)
         trace = lifeline.trace if sync else lifeline.atrace
@@ -285,7 +285,7 @@ class Call:
         closed = _closed(self.client, self.lifeline)
         if closed is not None:
             raise closed
-        self.log.sent(self.retry.retries + 1)
+        self.log.sent(self.policy.retried + 1)
         return self.request
 
     def must_read(self, response: httpx.Response) -> bool:
@@ -307,11 +307,11 @@ class Call:
         delay = None
         if isinstance(exc, httpx.TransportError):  # others: a bad body, a redirect loop
             status = response.status_code if response is not None else None
-            delay = self.retry.delay_for_error(exc, status)
+            delay = self.policy.delay_for_error(exc, status)
         if delay is None:
-            attempts = self.retry.retries + 1
+            attempts = self.policy.retried + 1
             raise wrap_transport_error(exc, secret=self.spec.secret, attempts=attempts) from exc
-        self.log.retrying(delay, describe(exc), self.retry.retries)
+        self.log.retrying(delay, describe(exc), self.policy.retried)
         return delay
 
     def after_response(self, response: httpx.Response) -> float | None:
@@ -321,9 +321,9 @@ class Call:
         self.log.received(response)
         if is_success(response):
             return None
-        delay = self.retry.delay_for_status(response.status_code, response.headers)
+        delay = self.policy.delay_for_status(response.status_code, response.headers)
         if delay is not None:
-            self.log.retrying(delay, f"HTTP {response.status_code}", self.retry.retries)
+            self.log.retrying(delay, f"HTTP {response.status_code}", self.policy.retried)
         return delay
 
     def done(self) -> None:
