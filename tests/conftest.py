@@ -10,6 +10,8 @@ import pytest
 
 import openrouter
 from openrouter import components
+from openrouter._config import Config
+from openrouter._request import build, generate
 from openrouter.testing import FakeServer
 from openrouter.utils import BackoffStrategy, RetryConfig
 
@@ -97,3 +99,28 @@ async def make_api(fake: FakeServer, api: Api) -> AsyncIterator[Any]:
     yield make
     for client in made:
         await client.close()
+
+
+# --------------------------------------------------------------------------------------
+# Building requests without I/O (for the tests of _config and _request)
+
+
+def config(**kw: Any) -> Config:
+    """A client's settings, every argument ``None`` unless given (key: ``"sk-test"``)."""
+    args: dict[str, Any] = dict.fromkeys(
+        """http_referer x_open_router_title x_open_router_categories server_url server
+        url_params retry_config timeout_ms debug_logger""".split()
+    )
+    args.update(kw)
+    return Config(args.pop("api_key", "sk-test"), **args)
+
+
+def spec(**kw: Any) -> Any:
+    """The request of ``images.generate(model="a/b", prompt="a cat", **kw)``."""
+    args: dict[str, Any] = {"model": "a/b", "prompt": "a cat", **kw}
+    return generate(config(), args.pop("stream", None), args)  # type: ignore[arg-type]
+
+
+def call_spec(cfg: Config, method: str, path: str, json: Any = None, **options: Any) -> Any:
+    """The request of a call with these per-call ``options``."""
+    return build(cfg, method, path, options, json=json)  # type: ignore[arg-type]

@@ -15,36 +15,15 @@ import pytest
 from PIL import Image
 
 from openrouter import ParameterError, components
-from openrouter._config import Config
-from openrouter._request import CONNECT_TIMEOUT_S, build, endpoints_path, generate
+from openrouter._request import CONNECT_TIMEOUT_S, endpoints_path
 from openrouter._retry import RetryPolicy
 from openrouter.testing import FakeServer
 from openrouter.utils import BackoffStrategy, RetryConfig
 
-from .conftest import Api
+from .conftest import Api, call_spec, config, spec
 
 PIXEL = "fake-labs/pixel-xl"
 BAD = "photo-\udcff.png"  # b"photo-\xff.png" decoded with surrogateescape, as os.listdir does
-
-
-def config(**kw: Any) -> Config:
-    args: dict[str, Any] = dict.fromkeys(
-        """http_referer x_open_router_title x_open_router_categories server_url server
-        url_params retry_config timeout_ms debug_logger""".split()
-    )
-    args.update(kw)
-    return Config(args.pop("api_key", "sk-test"), **args)
-
-
-def spec(**kw: Any) -> Any:
-    """The request of ``images.generate(model="a/b", prompt="a cat", **kw)``."""
-    args: dict[str, Any] = {"model": "a/b", "prompt": "a cat", **kw}
-    return generate(config(), args.pop("stream", None), args)  # type: ignore[arg-type]
-
-
-def call_spec(cfg: Config, method: str, path: str, json: Any = None, **options: Any) -> Any:
-    """The request of a call with these per-call ``options``."""
-    return build(cfg, method, path, options, json=json)  # type: ignore[arg-type]
 
 
 @contextmanager

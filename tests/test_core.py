@@ -7,36 +7,11 @@ from typing import Any
 import pytest
 
 from openrouter import ParameterError, components
-from openrouter._config import DEFAULT_SERVER_URL, USER_AGENT, Config
-from openrouter._request import build, endpoints_path, generate
+from openrouter._config import DEFAULT_SERVER_URL, USER_AGENT
+from openrouter._request import endpoints_path
 from openrouter.utils import RetryConfig
 
-
-def config(**kw: Any) -> Config:
-    args: dict[str, Any] = {
-        "http_referer": None,
-        "x_open_router_title": None,
-        "x_open_router_categories": None,
-        "server_url": None,
-        "server": None,
-        "url_params": None,
-        "retry_config": None,
-        "timeout_ms": None,
-        "debug_logger": None,
-    }
-    args.update(kw)
-    return Config(args.pop("api_key", "sk-test"), **args)
-
-
-def spec(**kw: Any) -> Any:
-    """The request of ``images.generate(model="a/b", prompt="a cat", **kw)``."""
-    args: dict[str, Any] = {"model": "a/b", "prompt": "a cat", **kw}
-    return generate(config(), args.pop("stream", None), args)  # type: ignore[arg-type]
-
-
-def call_spec(cfg: Config, method: str, path: str, json: Any = None, **options: Any) -> Any:
-    """The request of a call with these per-call ``options``."""
-    return build(cfg, method, path, options, json=json)  # type: ignore[arg-type]
+from .conftest import call_spec, config, spec
 
 
 @pytest.fixture(autouse=True)
