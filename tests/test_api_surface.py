@@ -14,6 +14,7 @@ from openrouter import components, errors, operations, utils
 from openrouter._images import AsyncImages, Images
 
 METHODS = ["generate", "list_models", "list_model_endpoints"]
+KEYWORD_ONLY = inspect.Parameter.KEYWORD_ONLY
 
 
 @pytest.mark.parametrize("name", METHODS)
@@ -37,18 +38,22 @@ def test_every_method_takes_the_call_options(name: str) -> None:
         "server_url",
         "timeout_ms",
         "http_headers",
+        "extra_headers",
+        "extra_query",
+        "extra_body",
     ):
         assert params[option].kind is inspect.Parameter.KEYWORD_ONLY
         assert params[option].default is None
 
 
-def test_generate_takes_the_official_keywords() -> None:
+def test_generate_takes_the_official_keywords_then_the_extra_ones() -> None:
     params = inspect.signature(Images.generate).parameters
     expected = """model prompt http_referer x_open_router_title x_open_router_categories
     aspect_ratio background input_references n output_compression output_format provider quality
     resolution seed session_id size stream trace user retries server_url timeout_ms
-    http_headers""".split()
+    http_headers extra_headers extra_query extra_body""".split()
     assert list(params)[1:] == expected
+    assert list(inspect.signature(Images.list_models).parameters)[-3:] == expected[-3:]
 
 
 def test_client_constructor_takes_the_official_arguments() -> None:
@@ -68,6 +73,21 @@ def test_client_constructor_takes_the_official_arguments() -> None:
         ):
             assert name in params
         assert params[0] == "api_key"
+        # This SDK's own arguments come after the official ones (keyword-only).
+        assert params[-1] == "default_headers"
+        assert inspect.signature(cls).parameters["default_headers"].kind is KEYWORD_ONLY
+
+
+def test_with_options_takes_the_client_settings() -> None:
+    for cls in (openrouter.OpenRouter, openrouter.AsyncOpenRouter):
+        params = inspect.signature(cls.with_options).parameters
+        assert (
+            list(params)[1:]
+            == """api_key server_url timeout_ms retry_config http_headers
+        default_headers http_referer x_open_router_title x_open_router_categories
+        debug_logger""".split()
+        )
+        assert all(p.kind is KEYWORD_ONLY and p.default is None for p in list(params.values())[1:])
 
 
 def test_official_names_exist() -> None:

@@ -8,6 +8,10 @@ httpx does not merge them into every request; a pool passed in gets them per req
 client closes the pools it created (``with``/``async with``/``close``), never one passed in,
 and refuses to work once closed.
 
+A copy made by ``with_options`` has its own settings but no pools: it sends through those
+of the client it was made from (its ``_owner``), which alone creates and closes them, with
+the copy's headers per request.
+
 A pool the client created serves one process, and an async one also one event loop: in a
 forked child, or on another loop, the client opens a new one (see ``_check_process`` and
 ``_async_pool``). Closing wakes the calls in flight (``_transport.Lifeline``).
@@ -49,6 +53,7 @@ class _BaseClient:
     """Settings, lifecycle and the async pool, shared by both clients."""
 
     _sync = False
+    _owner: Self
 
     def __init__(
         self,
@@ -65,8 +70,9 @@ class _BaseClient:
         debug_logger: Any = None,
         server: str | None = None,
         url_params: Mapping[str, str] | None = None,
+        default_headers: Mapping[str, str] | None = None,
     ) -> None:
-        self._config = _config.Config(
+        config = _config.Config(
             api_key,
             http_referer=http_referer,
             x_open_router_title=x_open_router_title,
@@ -77,6 +83,7 @@ class _BaseClient:
             retry_config=retry_config,
             timeout_ms=timeout_ms,
             debug_logger=debug_logger,
+            default_headers=default_headers,
         )
         if client is not None and not (self._sync and _is_client(client)):
             raise ParameterError(
@@ -85,6 +92,20 @@ class _BaseClient:
             )
         if async_client is not None and not _is_client(async_client):
             raise ParameterError("async_client", "must be an httpx.AsyncClient")
+        self._setup(config, client, async_client, None)
+
+    def _setup(
+        self,
+        config: _config.Config,
+        client: httpx.Client | None,
+        async_client: httpx.AsyncClient | None,
+        owner: Self | None,
+    ) -> None:
+        self._config = config
+        # The client whose pools this one sends through: itself, or for a copy made by
+        # with_options() the client it was made from, which keeps them (and their
+        # lifecycle) and is the only one to close them. A copy has no pools of its own.
+        self._owner = owner or self
         self._http = client
         self._owns_http = client is None
         self._release: weakref.finalize[Any, Any] | None = None
@@ -108,19 +129,62 @@ class _BaseClient:
 
     @property
     def is_closed(self) -> bool:
-        """Whether the client was closed (it cannot be reopened)."""
-        return self._closed
+        """Whether the client (or the one it was made from by :meth:`with_options`) was
+        closed: it cannot be reopened."""
+        return self._closed or self._owner._closed
 
     def __repr__(self) -> str:
         # The key is never shown.
         return f"{type(self).__name__}(server_url={self.server_url!r}, api_key='***')"
 
     def _check_open(self) -> None:
-        if self._closed:
+        if self.is_closed:
+            whose = "" if self._closed else " (closed with the client it was made from)"
             raise ClientClosedError(
-                f"this {type(self).__name__} client is closed; create a new client "
+                f"this {type(self).__name__} client is closed{whose}; create a new client "
                 "(a client cannot be used after `with` ends or close() is called)"
             )
+
+    def with_options(
+        self,
+        *,
+        api_key: str | Callable[[], str] | None = None,
+        server_url: str | None = None,
+        timeout_ms: float | None = None,
+        retry_config: RetryConfig | None = None,
+        http_headers: Mapping[str, str] | None = None,
+        default_headers: Mapping[str, str] | None = None,
+        http_referer: str | None = None,
+        x_open_router_title: str | None = None,
+        x_open_router_categories: str | None = None,
+        debug_logger: Any = None,
+    ) -> Self:
+        """A client with these settings changed, sending through this client's connections.
+
+        An argument left at ``None`` keeps this client's setting; ``http_headers`` and
+        ``default_headers`` (the same thing) are added to this client's default headers.
+        The copy shares this client's connection pools: making one costs no connection,
+        and closing it only makes it refuse further calls (calls in flight through it
+        finish), while closing this client closes the pools, so the copy then raises
+        :class:`~openrouter.errors.ClientClosedError` too. A copy of a copy shares them as
+        well. Bad settings raise ``ParameterError``, as for the constructor.
+        """
+        self._check_open()
+        config = self._config.replace(
+            api_key=api_key,
+            server_url=server_url,
+            timeout_ms=timeout_ms,
+            retry_config=retry_config,
+            http_headers=http_headers,
+            default_headers=default_headers,
+            http_referer=http_referer,
+            x_open_router_title=x_open_router_title,
+            x_open_router_categories=x_open_router_categories,
+            debug_logger=debug_logger,
+        )
+        copy = object.__new__(type(self))
+        copy._setup(config, None, None, self._owner)
+        return copy
 
     def _shut(self) -> None:
         """Mark the client closed and end its calls in flight (call with the lock held)."""
@@ -178,19 +242,20 @@ class _BaseClient:
         return pool
 
     async def _send_async(self, spec: RequestSpec) -> httpx.Response:
-        pool, loop = self._async_http, _running_loop()
+        owner, loop = self._owner, _running_loop()
+        pool = owner._async_http
         if (
             pool is None
-            or self._closed
-            or self._pid != os.getpid()
-            or not self._async_pool_fits(pool, loop)
+            or self.is_closed
+            or owner._pid != os.getpid()
+            or not owner._async_pool_fits(pool, loop)
         ):
-            pool = await self._async_pool(loop)
-        owned = self._owns_async_http
-        defaults = None if owned else self._config.headers
-        config = self._config
+            self._check_open()
+            pool = await owner._async_pool(loop)
+        owned, config = owner._owns_async_http, self._config
+        defaults = None if owned and owner is self else config.headers
         return await _transport.send_async(
-            pool, spec, config.logger, self._lifeline, defaults, own_pool=owned
+            pool, spec, config.logger, owner._lifeline, defaults, own_pool=owned
         )
 
     async def _aclose_async_pool(self) -> None:
@@ -243,7 +308,10 @@ class OpenRouter(_BaseClient):
         debug_logger: Logger for request/response/retry logs (default ``"openrouter"``).
         server: The named server; only ``"production"`` exists.
         url_params: Values for ``{name}`` placeholders in ``server_url``.
+        default_headers: Headers to send with every request, over the SDK's own
+            (``User-Agent``, attribution; an ``Authorization`` here replaces the key's).
 
+    :meth:`with_options` makes a copy with other settings that shares the connections.
     Use it as a context manager (``with OpenRouter() as client:``) so its connections are
     closed; ``async with`` works too and also closes the async pool of ``*_async`` calls.
     """
@@ -268,13 +336,14 @@ class OpenRouter(_BaseClient):
             return self._http
 
     def _send(self, spec: RequestSpec) -> httpx.Response:
-        pool = self._http
-        if pool is None or self._closed or self._pid != os.getpid():
-            pool = self._pool()
-        owned = self._owns_http
-        defaults = None if owned else self._config.headers
-        config = self._config
-        return _transport.send(pool, spec, config.logger, self._lifeline, defaults, own_pool=owned)
+        owner = self._owner
+        pool = owner._http
+        if pool is None or self.is_closed or owner._pid != os.getpid():
+            self._check_open()
+            pool = owner._pool()
+        owned, config = owner._owns_http, self._config
+        defaults = None if owned and owner is self else config.headers
+        return _transport.send(pool, spec, config.logger, owner._lifeline, defaults, own_pool=owned)
 
     def close(self) -> None:
         """Close the client: calls in flight end, and the sync pool it created is closed.

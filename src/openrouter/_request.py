@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict, Union
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
@@ -48,9 +48,12 @@ HeaderValue = Union[str, bytes]  # noqa: UP007 - a runtime alias, evaluated on 3
 
 
 class CallOptions(TypedDict, total=False):
-    """The options every method takes, per call (the official SDK's names).
+    """The options every method takes, per call (the official SDK's names, then the
+    ``extra_*`` ones).
 
-    Each overrides the client's setting for this call only.
+    Each overrides the client's setting for this call only. Headers, lowest precedence
+    first: the client's (``User-Agent``, ``Authorization``, attribution, ``default_headers``),
+    this call's attribution keywords, ``http_headers``, ``extra_headers``.
     """
 
     http_referer: str | None
@@ -67,6 +70,14 @@ class CallOptions(TypedDict, total=False):
     """Timeout of each request phase, in milliseconds (default: the client's)."""
     http_headers: Mapping[str, str] | None
     """Extra headers to set or replace on this call."""
+    extra_headers: Mapping[str, str] | None
+    """Headers to set or replace on this call, over ``http_headers``."""
+    extra_query: Mapping[str, str | int | float | bool] | None
+    """Query parameters to add to the URL (booleans as ``true``/``false``)."""
+    extra_body: Mapping[str, Any] | None
+    """JSON fields to add to the body of ``generate`` (a parameter newer than this SDK); a
+    call without a body (``GET``) refuses it, and so does a field ``generate`` has a
+    keyword for."""
 
 
 class GenerateParams(CallOptions, total=False):
@@ -119,6 +130,8 @@ class EndpointsParams(CallOptions, total=False):
 
 OPTIONS = tuple(CallOptions.__annotations__)
 _BODY = tuple(k for k in GenerateParams.__annotations__ if k not in CallOptions.__annotations__)
+GENERATE_FIELDS = frozenset((*_BODY, "stream"))
+"""The body fields ``generate`` has a keyword for (wire names are the keywords)."""
 
 
 def keywords(method: str, params: Mapping[str, Any], allowed: Iterable[str]) -> None:
@@ -209,20 +222,23 @@ def build(
         value = options.get(param)
         if value:
             headers[name.lower()] = header_value(param, value)
-    for name, value in (options.get("http_headers") or {}).items():
-        name = header_name(name)
-        headers[name.lower()] = header_value(f"http_headers[{name!r}]", value)
-        if name.lower() == "authorization" and isinstance(value, str):
-            secret = value.removeprefix("Bearer ").strip() or secret
+    for param in ("http_headers", "extra_headers"):
+        for name, value in check_headers(param, options.get(param)).items():
+            headers[name.lower()] = value
+            # A key given here is scrubbed from what comes back, as the client's is.
+            secret = credential(name, value) or secret
     retry_config = options.get("retries")
     if retry_config is not None and not isinstance(retry_config, RetryConfig):
         raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
     server_url = options.get("server_url")
     timeout_ms = options.get("timeout_ms")
     base = check_url(server_url, "server_url") if server_url else config.server_url
+    extra_body = options.get("extra_body")
+    if extra_body is not None:
+        json = merge_body(json, extra_body, f"{method} {path}")
     return RequestSpec(
         method=method,
-        url=base + path,
+        url=base + path + query_string(options.get("extra_query")),
         headers=headers,
         json=json,
         timeout=config.timeout if timeout_ms is None else make_timeout(timeout_ms),
@@ -321,11 +337,13 @@ def check_text(param: str, value: str) -> str:
     return value
 
 
-def check_json(param: str, value: Any) -> None:
+def check_json(param: str, value: Any, *, strict: bool = False) -> None:
     """Refuse what the JSON body cannot carry, naming its path (``provider.only[0]``).
 
     Strings must be valid UTF-8 (see :func:`check_text`) and numbers finite: JSON has no
     NaN or infinity, and sending ``null`` instead would change the request's meaning.
+    ``strict``: also refuse what is not plain JSON (a ``set``, a model, a non-string key),
+    for values no model has validated (``extra_body``).
     """
     if isinstance(value, str):
         check_text(param, value)
@@ -338,27 +356,99 @@ def check_json(param: str, value: Any) -> None:
         for key, item in value.items():
             # A key that cannot be sent is shown by its repr, which escapes the surrogate.
             path = f"{param}.{key}" if param else str(key)
+            if strict and not isinstance(key, str):
+                raise ParameterError(path, f"JSON keys are strings, got {key!r}")
             if isinstance(key, str) and not key.isascii():
                 check_text(f"{param}[{key!r}]", key)
-            check_json(path, item)
+            check_json(path, item, strict=strict)
     elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            check_json(f"{param}[{index}]", item)
+            check_json(f"{param}[{index}]", item, strict=strict)
+    elif strict and value is not None and not isinstance(value, int):  # bool is an int
+        raise ParameterError(
+            param,
+            f"must be JSON (str, int, float, bool, None, list or dict), got {type(value).__name__}",
+        )
 
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 """A header name (an RFC 7230 token): visible ASCII without separators."""
 
 
-def header_name(value: Any) -> str:
-    """A name of ``http_headers``, checked so it cannot break the request apart."""
+def header_name(value: Any, param: str = "http_headers") -> str:
+    """A header name of ``param``, checked so it cannot break the request apart."""
     if not isinstance(value, str) or not _TOKEN.fullmatch(value):
         raise ParameterError(
-            "http_headers",
+            param,
             f"{value!r} is not a valid header name: use ASCII letters, digits and "
             "!#$%&'*+-.^_`|~ (no spaces, colons or line breaks)",
         )
     return value
+
+
+def check_headers(param: str, headers: Any) -> dict[str, HeaderValue]:
+    """The headers of ``param`` (a mapping or ``None``), each name and value checked."""
+    return {
+        header_name(name, param): header_value(f"{param}[{name!r}]", value)
+        for name, value in _mapping(param, headers).items()
+    }
+
+
+def credential(name: str, value: HeaderValue) -> str | None:
+    """The key an ``Authorization`` header carries (to scrub from errors), else ``None``."""
+    if name.lower() != "authorization" or not isinstance(value, str):
+        return None
+    return value.removeprefix("Bearer ").strip() or None
+
+
+def _mapping(param: str, value: Any) -> Mapping[Any, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ParameterError(param, f"must be a dict, got {type(value).__name__}")
+    return value
+
+
+def query_string(extra_query: Any) -> str:
+    """``?a=1&b=true`` for ``extra_query`` (``""`` for none), each name and value checked."""
+    pairs = []
+    for name, value in _mapping("extra_query", extra_query).items():
+        if not isinstance(name, str) or not name:
+            raise ParameterError("extra_query", f"names must be non-empty strings, got {name!r}")
+        param = f"extra_query[{name!r}]"
+        check_text(param, name)
+        if isinstance(value, bool):
+            value = "true" if value else "false"  # as JSON and httpx spell them
+        elif isinstance(value, (int, float)):
+            check_json(param, value)  # no NaN or infinity
+        elif not isinstance(value, str):
+            raise ParameterError(
+                param, f"must be a string, number or boolean, got {type(value).__name__}"
+            )
+        pairs.append((name, check_text(param, str(value))))
+    return "?" + urlencode(pairs, quote_via=quote) if pairs else ""
+
+
+def merge_body(body: Any, extra_body: Any, request: str) -> dict[str, Any]:
+    """``body`` with the fields of ``extra_body`` added (JSON values only, checked).
+
+    A field ``generate`` has a keyword for is refused rather than overridden: the keyword
+    validates its value, and two ways to set one field would hide which one wins.
+    """
+    if body is None:
+        raise ParameterError(
+            "extra_body", f"{request} has no body: only generate() takes extra_body"
+        )
+    extra = _mapping("extra_body", extra_body)
+    for name in extra:
+        if not isinstance(name, str):
+            raise ParameterError("extra_body", f"field names must be strings, got {name!r}")
+        if name in GENERATE_FIELDS:
+            raise ParameterError(
+                "extra_body", f"{name!r} is a parameter of generate(): use the `{name}` keyword"
+            )
+    check_json("extra_body", dict(extra), strict=True)
+    return {**body, **extra}
 
 
 def header_value(param: str, value: Any) -> HeaderValue:
