@@ -178,7 +178,10 @@ async def test_status_errors_are_typed(
         await api.generate(model=PIXEL, prompt="x", retries=NO_RETRY)
     err = info.value
     assert err.status_code == status and err.data.error.code == status
-    assert err.data.error.message and str(err) == f"{err.message} (HTTP {status})"
+    sent = fake.last_request
+    assert sent is not None and err.data.error.message
+    ids = f"request_id={sent.request_id}, generation_id={sent.generation_id}"
+    assert str(err) == f"{err.message} (HTTP {status}, {ids})"
     assert isinstance(err.raw_response, httpx.Response)
     assert len(fake.requests) == 1
 

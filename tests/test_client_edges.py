@@ -180,7 +180,7 @@ async def test_sse_quirks_bom_default_event_name_and_content_type_case(
         c.UnknownImageStreamingResponseData,
         c.ImageGenCompletedEvent,
     ]
-    assert events[1].type is None  # not an invented "message"
+    assert events[1].type == "unknown"  # not an invented "message"
 
 
 async def test_closed_httpx_client_is_a_typed_error(fake: FakeServer) -> None:

@@ -84,3 +84,24 @@ def test_a_stream_cut_short_is_an_error() -> None:
     decoder.decode(sse({"type": "image_generation.text_chunk", "text": "<svg", "phase": "content"}))
     with pytest.raises(errors.APIConnectionError, match="ended before the image was complete"):
         decoder.finish()
+
+
+@pytest.mark.parametrize(
+    ("data", "event", "expected"),
+    [
+        ({"type": "image_generation.heartbeat"}, "", "image_generation.heartbeat"),
+        ({"type": "image_generation.heartbeat"}, "ping", "image_generation.heartbeat"),
+        ({"n": 1}, "ping", "ping"),  # named only by the SSE `event:` field
+        ({"type": None, "n": 1}, "ping", "ping"),  # a null type names nothing either
+        ({"n": 1}, "", "unknown"),  # named by neither: never None
+        ({"n": 1}, "message", "unknown"),  # the SSE default is not a name the server gave
+        ({"type": None}, "", "unknown"),
+    ],
+)
+def test_an_unknown_event_type_is_always_a_string(
+    data: dict[str, object], event: str, expected: str
+) -> None:
+    decoded = EventDecoder().decode(sse(data, event=event))
+    assert isinstance(decoded, c.UnknownImageStreamingResponseData)
+    assert decoded.type == expected
+    assert decoded.model_extra == {k: v for k, v in data.items() if k != "type"}

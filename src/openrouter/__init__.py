@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from . import components, errors, operations, utils
     from ._client import AsyncOpenRouter, OpenRouter
     from ._inputs import input_reference
+    from ._response import RawResponse
     from ._retry import BackoffStrategy, RetryConfig
     from ._streaming import AsyncImageStream, ImageStream
     from .errors import (
@@ -45,6 +46,7 @@ __all__ = [
     "OpenRouter",
     "OpenRouterError",
     "ParameterError",
+    "RawResponse",
     "RetryConfig",
     "StreamError",
     "__version__",
@@ -61,6 +63,7 @@ _HOMES = {
     "ImageStream": "._streaming",
     "AsyncImageStream": "._streaming",
     "input_reference": "._inputs",
+    "RawResponse": "._response",
     "RetryConfig": "._retry",
     "BackoffStrategy": "._retry",
     "APIConnectionError": ".errors",

@@ -18,14 +18,19 @@ the fast path for every well-formed answer. Only when that fails is it *repaired
 A body that is an error envelope (``{"error": {...}}``) where a result is documented is an
 API error whatever the HTTP status: :func:`envelope_error` makes it the typed error of its
 ``code``.
+
+Every result keeps what identifies its call (:func:`call_ids`: the ids the API sent in
+its headers, and how many retries the call took), and :class:`RawResponse` is a response
+with its result one ``parse()`` away (``images.with_raw_response``).
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import httpx
 
@@ -62,6 +67,80 @@ _MAX_PASSES = 12
 _warned: set[tuple[str, str]] = set()
 
 
+REQUEST_ID_HEADERS = ("x-request-id",)
+"""The response headers that carry the API's id of a request, first found wins."""
+GENERATION_ID_HEADERS = ("x-generation-id",)
+"""The response headers that carry the id of a generation (``gen-...``), first found wins."""
+RETRIES_TAKEN = "openrouter.retries_taken"
+ELAPSED = "openrouter.elapsed"
+# Keys of `httpx.Response.extensions` (a dict httpx leaves open to its users) under which
+# `_transport.Call` notes how many retries the call took and how long it lasted.
+
+
+def call_ids(response: httpx.Response | None) -> tuple[str | None, str | None, int]:
+    """The request id and generation id the API sent with ``response`` (``None`` when it
+    sent none), and how many retries the call took before it (0 without a response)."""
+    if response is None:
+        return None, None, 0
+    headers = response.headers
+    return (
+        _header(headers, REQUEST_ID_HEADERS),
+        _header(headers, GENERATION_ID_HEADERS),
+        response.extensions.get(RETRIES_TAKEN, 0),
+    )
+
+
+def _header(headers: httpx.Headers, names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value: str | None = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+class RawResponse(Generic[T]):
+    """The HTTP response of a call, with its typed result one :meth:`parse` away.
+
+    What ``client.images.with_raw_response.<method>(...)`` returns (it takes the method's
+    own keywords). An error status is raised by the call itself, as without
+    ``with_raw_response``; the body becomes the result (or its
+    ``ResponseValidationError``) only in :meth:`parse`. For ``generate(stream=True)``,
+    ``parse()`` gives the stream, to read (and close) as usual.
+    """
+
+    def __init__(self, response: httpx.Response, parse: Callable[[], T]) -> None:
+        self.http_response = response
+        """The ``httpx.Response`` (its body is read, unless it is a stream)."""
+        self.status_code: int = response.status_code
+        """The HTTP status (2XX: any other is raised as ``APIStatusError``)."""
+        self.headers: httpx.Headers = response.headers
+        """The response headers."""
+        self.http_request: httpx.Request = response.request
+        """The request that got this response (its ``Authorization`` shows ``Bearer ***``)."""
+        self.request_id, self.generation_id, self.retries_taken = call_ids(response)
+        """The API's ids of the request and the generation (``None`` when not sent), and how
+        many times the call was retried."""
+        self.elapsed: datetime.timedelta = response.extensions.get(ELAPSED, datetime.timedelta())
+        """How long the call took, retries and their waits included, until the body was read
+        (until the headers arrived, for a stream)."""
+        self._parse = parse
+        self._parsed: list[T] = []
+
+    def parse(self) -> T:
+        """The typed result, as the method returns it without ``with_raw_response``.
+
+        The body is parsed on the first call; later calls return the same object.
+        """
+        if not self._parsed:
+            self._parsed.append(self._parse())
+        return self._parsed[0]
+
+    def __repr__(self) -> str:
+        request = self.http_request
+        ids = f" request_id={self.request_id}" if self.request_id else ""
+        return f"<RawResponse [{self.status_code}] {request.method} {request.url}{ids}>"
+
+
 def is_success(response: httpx.Response) -> bool:
     """2XX: anything else is raised as an error."""
     return 200 <= response.status_code < 300
@@ -79,7 +158,17 @@ def raise_for_status(response: httpx.Response, secret: str | None) -> None:
 
 
 def parse_json(response: httpx.Response, model: type[M], secret: str | None = None) -> M:
-    """Parse a read response into ``model``, or raise the matching typed error."""
+    """Parse a read response into ``model``, or raise the matching typed error.
+
+    A result (``components._CallResult``) gets the ids of its call (see :func:`call_ids`).
+    """
+    result = _validate(response, model, secret)
+    if "_call" in model.__private_attributes__:  # a _CallResult, known without an import
+        result._call = call_ids(response)  # type: ignore[attr-defined]
+    return result
+
+
+def _validate(response: httpx.Response, model: type[M], secret: str | None) -> M:
     from pydantic import ValidationError
 
     raise_for_status(response, secret)

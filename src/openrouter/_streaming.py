@@ -23,6 +23,7 @@ from typing_extensions import TypeVar
 
 from ._response import (
     ESSENTIAL,
+    call_ids,
     envelope_error,
     first_error,
     is_event_stream,
@@ -78,7 +79,7 @@ class EventDecoder:
         except ValidationError as exc:
             event = self._lenient(data, sse.event, exc)
         kind = type(event)
-        if kind is UnknownImageStreamingResponseData and event.type is None:
+        if kind is UnknownImageStreamingResponseData and "type" not in event.model_fields_set:
             # No `type` in the data: an `{"error": ...}` object, or a name given only in the
             # SSE `event:` field ("message" is the SSE default, not a name the server gave).
             lenient = self._error(json.loads(data), sse.event)
@@ -137,7 +138,8 @@ class EventDecoder:
         closed = closed_under(self.response)
         if closed is not None:  # the client was closed, from another thread or task
             return closed
-        return wrap_transport_error(exc, "while reading the stream", self.secret)  # type: ignore[arg-type]
+        retries = call_ids(self.response)[2]
+        return wrap_transport_error(exc, "while reading the stream", self.secret, retries + 1)  # type: ignore[arg-type]
 
     def finish(self) -> None:
         """Call at the end of the body: a stream cut short is an error, not a quiet end."""
@@ -245,6 +247,9 @@ class _Stream(Generic[EventT]):
         self._core: EventDecoder | None = core
         self.response = response
         """The underlying ``httpx.Response`` (``None`` for a replay of known events)."""
+        self.request_id, self.generation_id, self.retries_taken = call_ids(response)
+        """The API's ids of the request and the generation (``None`` when not sent, or for
+        a replay), and how many times the call was retried before the stream started."""
 
     @classmethod
     def open(cls, response: httpx.Response, secret: str | None = None) -> Any:
@@ -276,7 +281,8 @@ class ImageStream(_Stream[EventT]):
     connection, and so does ``close()``. A stream dropped without either is closed when it
     is garbage-collected. An ``error`` event is raised as
     :class:`~openrouter.errors.StreamError`. ``response`` is the underlying
-    ``httpx.Response`` (``None`` for a buffered result).
+    ``httpx.Response`` (``None`` for a buffered result); ``request_id``,
+    ``generation_id`` and ``retries_taken`` tell which call it is.
     """
 
     _events: Generator[EventT, None, None]

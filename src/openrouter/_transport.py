@@ -17,6 +17,7 @@ key is then taken out of its request, which outlives the call in errors
 from __future__ import annotations
 
 import contextlib
+import datetime
 import logging
 import socket
 import threading
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._response import is_event_stream, is_success
+from ._response import ELAPSED, RETRIES_TAKEN, is_event_stream, is_success
 from ._retry import RetryPolicy, describe
 from .errors import (
     APIConnectionError,
@@ -60,8 +61,17 @@ def wrap_transport_error(
 
     Timeouts become ``APITimeoutError``; a body that cannot be decoded (a bad
     ``Content-Encoding``) ``ResponseValidationError``; everything else (refused, reset or
-    dropped connections, redirect loops) ``APIConnectionError``.
+    dropped connections, redirect loops) ``APIConnectionError``. ``attempts``: how many
+    were made (its ``retries_taken`` is one less).
     """
+    error = _wrapped(exc, during, secret, attempts)
+    error.retries_taken = attempts - 1
+    return error
+
+
+def _wrapped(
+    exc: httpx.HTTPError | httpx.StreamError, during: str, secret: str | None, attempts: int
+) -> OpenRouterError:
     try:
         request = exc.request  # type: ignore[union-attr]  # StreamError has none: AttributeError
         where = f"{request.method} {request.url}"
@@ -279,6 +289,7 @@ class Call:
         )
         self.response: httpx.Response | None = None
         self.failure: httpx.HTTPError | None = None
+        self.started = time.monotonic()
 
     def start(self) -> httpx.Request:
         """The request to send now (raises ``ClientClosedError`` if the client was closed)."""
@@ -319,11 +330,15 @@ class Call:
         wait before the next attempt (the caller closes the response)."""
         self.response = response
         self.log.received(response)
-        if is_success(response):
-            return None
-        delay = self.policy.delay_for_status(response.status_code, response.headers)
+        delay = None
+        if not is_success(response):
+            delay = self.policy.delay_for_status(response.status_code, response.headers)
         if delay is not None:
             self.log.retrying(delay, f"HTTP {response.status_code}", self.policy.retried)
+        else:  # the call's answer: note what the result and its error tell about the call
+            response.extensions[RETRIES_TAKEN] = self.policy.retried
+            elapsed = time.monotonic() - self.started
+            response.extensions[ELAPSED] = datetime.timedelta(seconds=elapsed)
         return delay
 
     def done(self) -> None:

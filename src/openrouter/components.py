@@ -126,6 +126,32 @@ def _only_unknown(known: frozenset[str]) -> Any:
     return pydantic.model_validator(mode="before")(classmethod(check))  # type: ignore[arg-type]
 
 
+class _CallResult(BaseModel):
+    """Base of the results of a call: they also tell which call it was (never dumped)."""
+
+    # (request id, generation id, retries taken), set after parsing by `_response.parse_json`.
+    # One private attribute defaulting to None: pydantic sets it up on every validation, and
+    # a default it would have to copy (a tuple) costs twice as much.
+    _call: tuple[str | None, str | None, int] | None = None
+
+    @property
+    def request_id(self) -> str | None:
+        """The API's id of the request (``x-request-id``), to quote to support; ``None``
+        when the API sent none."""
+        return self._call[0] if self._call else None
+
+    @property
+    def generation_id(self) -> str | None:
+        """The id of the generation (``x-generation-id``, ``gen-...``); ``None`` when the
+        API sent none (discovery calls)."""
+        return self._call[1] if self._call else None
+
+    @property
+    def retries_taken(self) -> int:
+        """How many times the call was retried before this result came (0: first try)."""
+        return self._call[2] if self._call else 0
+
+
 # --------------------------------------------------------------------------------------
 # Image payloads: decoding and saving, shared by response items and stream events
 
@@ -620,11 +646,23 @@ EVENT_TYPES = frozenset(
 
 
 class UnknownImageStreamingResponseData(BaseModel):
-    """A stream event of a type this SDK does not know; every field is kept."""
+    """A stream event of a type this SDK does not know; every field is kept.
 
-    type: str | None = None
+    ``type`` is always a string: the data's ``type``, else the name the SSE ``event:``
+    field gave it, else ``"unknown"``.
+    """
+
+    type: str = "unknown"
 
     _not_a_known_type = _only_unknown(EVENT_TYPES)
+
+    @pydantic.model_validator(mode="before")
+    @classmethod
+    def _null_type_names_nothing(cls, value: Any) -> Any:
+        # `"type": null` is taken as no type at all: the SSE `event:` name or "unknown".
+        if isinstance(value, dict) and "type" in value and value["type"] is None:
+            return {k: v for k, v in value.items() if k != "type"}
+        return value
 
 
 if TYPE_CHECKING:
@@ -709,12 +747,13 @@ class ImageGenerationResponseData(ImagePayload):
         return super().mime_type
 
 
-class ImageGenerationResponse(BaseModel):
+class ImageGenerationResponse(_CallResult):
     """The buffered result of ``images.generate``.
 
     Besides its fields it works like a finished stream, so stream-handling code runs on it
     unchanged: ``with res as events: for event in events`` yields one
     ``ImageGenCompletedEvent`` per image (``async with`` / ``async for`` too).
+    ``request_id``, ``generation_id`` and ``retries_taken`` tell which call it came from.
     """
 
     created: Lenient[int]
@@ -884,8 +923,8 @@ class ImageModelListItem(BaseModel):
         return self.id.partition("/")[2]
 
 
-class ImageModelsListResponse(BaseModel):
-    """The image model listing."""
+class ImageModelsListResponse(_CallResult):
+    """The image model listing (``request_id`` and ``retries_taken`` tell its call)."""
 
     data: list[ImageModelListItem]
 
@@ -919,8 +958,9 @@ class ImageEndpoint(BaseModel):
     pricing: Lenient[list[ImagePricingEntry]]
 
 
-class ImageModelEndpointsResponse(BaseModel):
-    """The per-endpoint records of one image model."""
+class ImageModelEndpointsResponse(_CallResult):
+    """The per-endpoint records of one image model (``request_id`` and ``retries_taken``
+    tell its call)."""
 
     id: Lenient[str]
     endpoints: list[ImageEndpoint]

@@ -3,6 +3,7 @@
 The tree::
 
     OpenRouterError                        .message .status_code .body .headers .raw_response
+                                           .request_id .generation_id .retries_taken
     ├── APIStatusError                     the server answered with a 4XX or 5XX status; .data
     │   ├── BadRequestResponseError            400
     │   ├── UnauthorizedResponseError          401
@@ -101,6 +102,10 @@ class OpenRouterError(Exception):
         body: The response body as text (``""`` when there was none).
         headers: The response headers (empty when there was no response).
         raw_response: The ``httpx.Response``, or ``None``.
+        request_id: The API's id of the request (``x-request-id``), to quote to support;
+            ``None`` when there was no response or it had none.
+        generation_id: The id of the generation (``x-generation-id``), or ``None``.
+        retries_taken: How many times the call was retried before it failed.
     """
 
     def __init__(
@@ -118,6 +123,13 @@ class OpenRouterError(Exception):
         self.headers: httpx.Headers | dict[str, str] = (
             raw_response.headers if raw_response is not None else {}
         )
+        self.request_id: str | None = None
+        self.generation_id: str | None = None
+        self.retries_taken = 0
+        if raw_response is not None:
+            from ._response import call_ids
+
+            self.request_id, self.generation_id, self.retries_taken = call_ids(raw_response)
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -150,7 +162,8 @@ class APIStatusError(OpenRouterError):
     ``data`` is the typed error body (``data.error.code``, ``data.error.message``,
     ``data.error.metadata``). When the body was not the documented JSON (an HTML page from
     a proxy, an empty body), ``data`` is built from the status and a readable message, and
-    the original text stays in ``body``.
+    the original text stays in ``body``. ``str()`` gives the message, the status, the ids
+    the API sent and the retries taken, on one line.
     """
 
     status_code: int
@@ -170,7 +183,16 @@ class APIStatusError(OpenRouterError):
         super().__init__(data.error.message, raw_response, body)
 
     def __str__(self) -> str:
-        return f"{self.message} (HTTP {self.status_code})"
+        # "Rate limit exceeded (HTTP 429, request_id=req_1, generation_id=gen-1, 2 retries)"
+        details = [f"HTTP {self.status_code}"]
+        if self.request_id:
+            details.append(f"request_id={self.request_id}")
+        if self.generation_id:
+            details.append(f"generation_id={self.generation_id}")
+        if self.retries_taken:
+            retries = self.retries_taken
+            details.append("1 retry" if retries == 1 else f"{retries} retries")
+        return f"{self.message} ({', '.join(details)})"
 
     @property
     def retry_after(self) -> float | None:

@@ -11,7 +11,8 @@ Routes:
 
 Every request under ``/api/v1`` goes through the same pipeline (:meth:`_FakeApi.api`):
 
-1. it is recorded in the request log;
+1. it gets its ids (``x-request-id``, unique per request, and for ``POST /images`` an
+   ``x-generation-id``, sent on every answer to it) and is recorded in the request log;
 2. a matching :class:`Fault` is looked up: the ``X-Fake-Fault`` header first, then the
    injected faults in order;
 3. a fault that ``responds`` answers in place of the API (``_faults``); otherwise the
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote
@@ -93,20 +95,23 @@ class _FakeApi:
         body = await request.body()
         payload = _parse_json(body)
         segments = _api_segments(request.scope)
-        self._record(request, body, payload)
+        ids = _ids(request.method, segments)
+        self._record(request, body, payload, ids)
         api_path = "/" + "/".join(segments)
         try:
             fault = self._find_fault(request, api_path, _model_of(segments, payload))
         except ApiError as exc:  # an invalid X-Fake-Fault header
-            return self._respond(exc.plan())
+            return self._respond(exc.plan(), ids=ids)
         if fault is not None and fault.responds:
-            return self._respond(fault_plan(fault), fault)
-        return self._respond(self._dispatch(request, segments, payload, fault), fault)
+            return self._respond(fault_plan(fault), fault, ids)
+        return self._respond(self._dispatch(request, segments, payload, fault), fault, ids)
 
-    def _respond(self, plan: Plan, fault: Fault | None = None) -> Response:
-        return PlannedResponse(plan, self.state, fault)
+    def _respond(
+        self, plan: Plan, fault: Fault | None = None, ids: dict[str, str] | None = None
+    ) -> Response:
+        return PlannedResponse(plan, self.state, fault, ids)
 
-    def _record(self, request: Request, body: bytes, payload: Any) -> None:
+    def _record(self, request: Request, body: bytes, payload: Any, ids: dict[str, str]) -> None:
         self.state.record(
             RecordedRequest(
                 method=request.method,
@@ -116,6 +121,8 @@ class _FakeApi:
                 body=body,
                 json=payload,
                 time=time.time(),
+                request_id=ids["x-request-id"],
+                generation_id=ids.get("x-generation-id"),
             )
         )
 
@@ -191,6 +198,15 @@ class _FakeApi:
         """Clear faults and the request log."""
         self.state.reset()
         return self._respond(json_plan(200, {"ok": True}))
+
+
+def _ids(method: str, segments: list[str]) -> dict[str, str]:
+    """The id headers of one answer: a request id, and a generation id for ``POST /images``
+    (shaped like the live API's: ``gen-<unix time>-<random>``)."""
+    ids = {"x-request-id": "req_" + uuid.uuid4().hex[:24]}
+    if method == "POST" and segments == ["images"]:
+        ids["x-generation-id"] = f"gen-{int(time.time())}-{uuid.uuid4().hex[:20]}"
+    return ids
 
 
 def _endpoints(model_id: str) -> dict[str, Any]:

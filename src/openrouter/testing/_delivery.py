@@ -1,10 +1,10 @@
 """Sending a :class:`Plan` over ASGI while carrying out a fault's timing effects.
 
-:class:`PlannedResponse` is the Starlette response of every route. It adds the fault's
-extra headers, waits ``delay`` before the headers, spaces stream events by
-``event_delay`` (with a keep-alive comment halfway) and, for ``drop`` faults, closes the
-TCP connection before or part-way through the body, so that clients see a real protocol
-error rather than a clean end.
+:class:`PlannedResponse` is the Starlette response of every route. It adds the request's
+id headers and the fault's extra headers, waits ``delay`` before the headers, spaces
+stream events by ``event_delay`` (with a keep-alive comment halfway) and, for ``drop``
+faults, closes the TCP connection before or part-way through the body, so that clients
+see a real protocol error rather than a clean end.
 
 Waits end early when the client disconnects or the server stops, so that neither a
 cancelled request nor ``FakeServer.stop()`` sits through a long delay.
@@ -30,13 +30,26 @@ class ConnectionDropped(RuntimeError):
 
 
 class PlannedResponse(Response):
-    """Sends a :class:`Plan`, applying a fault's headers, delay, event delay and drop."""
+    """Sends a :class:`Plan`, applying a fault's headers, delay, event delay and drop.
 
-    def __init__(self, plan: Plan, state: FakeState, fault: Fault | None = None) -> None:
+    ``ids``: the request's id headers, added to the plan's (a fault's headers replace them).
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        state: FakeState,
+        fault: Fault | None = None,
+        ids: dict[str, str] | None = None,
+    ) -> None:
         # Not calling Response.__init__: it would render a body and add Content-Length,
         # while the plan already says everything that is sent.
         extra = fault.headers if fault is not None and fault.headers else {}
-        headers = {**plan.headers, **{name.lower(): value for name, value in extra.items()}}
+        headers = {
+            **plan.headers,
+            **(ids or {}),
+            **{name.lower(): value for name, value in extra.items()},
+        }
         self.status_code = plan.status
         self.raw_headers = [
             (name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()

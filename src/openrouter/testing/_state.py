@@ -27,6 +27,9 @@ class RecordedRequest:
     ``headers`` has lower-case names (repeated headers are joined with ``", "``),
     ``query`` maps each parameter to its last value, ``json`` is the parsed body or
     ``None`` when the body is empty or not JSON, ``time`` is a Unix timestamp.
+    ``request_id`` is the ``x-request-id`` the answer carries, ``generation_id`` the
+    ``x-generation-id`` (``POST /images`` only, else ``None``), so a test can match a
+    result or an error to its request (a fault's ``headers`` may replace them).
     """
 
     method: str
@@ -36,6 +39,8 @@ class RecordedRequest:
     body: bytes
     json: Any | None
     time: float
+    request_id: str = ""
+    generation_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return a JSON-compatible dict (the body as text, lossy for binary bodies)."""
@@ -47,6 +52,8 @@ class RecordedRequest:
             "body": self.body.decode("utf-8", errors="replace"),
             "json": self.json,
             "time": self.time,
+            "request_id": self.request_id,
+            "generation_id": self.generation_id,
         }
 
 
