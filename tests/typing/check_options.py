@@ -76,3 +76,18 @@ async def check_async(client: AsyncOpenRouter, sync_client: OpenRouter) -> None:
     )
     assert_type(res, ImageGenerationResponse)
     await copy.images.list_models(extra_query={"a": [1]})  # type: ignore[dict-item]
+
+
+async def check_raw_through_a_copy(client: OpenRouter, aclient: AsyncOpenRouter) -> None:
+    from openrouter import RawResponse
+    from openrouter.components import ImageModelEndpointsResponse
+
+    copy = client.with_options(timeout_ms=1_000)
+    raw = copy.images.with_raw_response.list_models(extra_headers={"X-A": "1"})
+    assert_type(raw, RawResponse[ImageModelsListResponse])
+    araw = await aclient.with_options(retry_config=None).images.with_raw_response.generate(
+        model="m", prompt="p"
+    )
+    assert_type(araw.parse(), ImageGenerationResponse)
+    ends = await aclient.images.with_raw_response.list_model_endpoints(author="a", slug="b")
+    assert_type(ends, RawResponse[ImageModelEndpointsResponse])
