@@ -51,9 +51,9 @@ def test_generate_takes_the_official_keywords_then_the_extra_ones() -> None:
     expected = """model prompt http_referer x_open_router_title x_open_router_categories
     aspect_ratio background input_references n output_compression output_format provider quality
     resolution seed session_id size stream trace user retries server_url timeout_ms
-    http_headers extra_headers extra_query extra_body""".split()
+    http_headers extra_headers extra_query extra_body preflight""".split()
     assert list(params)[1:] == expected
-    assert list(inspect.signature(Images.list_models).parameters)[-3:] == expected[-3:]
+    assert list(inspect.signature(Images.list_models).parameters)[-3:] == expected[-4:-1]
 
 
 def test_client_constructor_takes_the_official_arguments() -> None:
@@ -74,8 +74,9 @@ def test_client_constructor_takes_the_official_arguments() -> None:
             assert name in params
         assert params[0] == "api_key"
         # This SDK's own arguments come after the official ones (keyword-only).
-        assert params[-1] == "default_headers"
-        assert inspect.signature(cls).parameters["default_headers"].kind is KEYWORD_ONLY
+        assert params[-3:] == ["default_headers", "preflight", "preflight_ttl_ms"]
+        for own in params[-3:]:
+            assert inspect.signature(cls).parameters[own].kind is KEYWORD_ONLY
 
 
 def test_with_options_takes_the_client_settings() -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from . import components, errors, operations, utils
     from ._client import AsyncOpenRouter, OpenRouter
     from ._inputs import input_reference
+    from ._request import CapabilityCheck, ParameterCheck
     from ._response import RawResponse
     from ._retry import BackoffStrategy, RetryConfig
     from ._streaming import AsyncImageStream, ImageStream
@@ -41,10 +42,12 @@ __all__ = [
     "AsyncImageStream",
     "AsyncOpenRouter",
     "BackoffStrategy",
+    "CapabilityCheck",
     "ImageStream",
     "NoResponseError",
     "OpenRouter",
     "OpenRouterError",
+    "ParameterCheck",
     "ParameterError",
     "RawResponse",
     "RetryConfig",
@@ -64,6 +67,8 @@ _HOMES = {
     "AsyncImageStream": "._streaming",
     "input_reference": "._inputs",
     "RawResponse": "._response",
+    "CapabilityCheck": "._request",
+    "ParameterCheck": "._request",
     "RetryConfig": "._retry",
     "BackoffStrategy": "._retry",
     "APIConnectionError": ".errors",

@@ -71,6 +71,8 @@ class _BaseClient:
         server: str | None = None,
         url_params: Mapping[str, str] | None = None,
         default_headers: Mapping[str, str] | None = None,
+        preflight: bool = False,
+        preflight_ttl_ms: float = 600_000,
     ) -> None:
         config = _config.Config(
             api_key,
@@ -84,6 +86,8 @@ class _BaseClient:
             timeout_ms=timeout_ms,
             debug_logger=debug_logger,
             default_headers=default_headers,
+            preflight=preflight,
+            preflight_ttl_ms=preflight_ttl_ms,
         )
         if client is not None and not (self._sync and _is_client(client)):
             raise ParameterError(
@@ -121,6 +125,9 @@ class _BaseClient:
         # Pools are created on first use; the lock keeps two threads from making two, and a
         # close() racing with a first call from leaving a pool behind.
         self._pool_lock = threading.Lock()
+        from ._images import Catalogue  # (the images module is loaded with `images` anyway)
+
+        self._catalogue = Catalogue()
 
     @property
     def server_url(self) -> str:
@@ -310,6 +317,11 @@ class OpenRouter(_BaseClient):
         url_params: Values for ``{name}`` placeholders in ``server_url``.
         default_headers: Headers to send with every request, over the SDK's own
             (``User-Agent``, attribution; an ``Authorization`` here replaces the key's).
+        preflight: Check every ``generate`` call against the model's capabilities first
+            (``images.check``) and raise ``ParameterError`` for a definite mismatch, sending
+            nothing (per call: ``preflight=``).
+        preflight_ttl_ms: How long the model listing behind ``check`` is reused (default
+            600000, ten minutes).
 
     :meth:`with_options` makes a copy with other settings that shares the connections.
     Use it as a context manager (``with OpenRouter() as client:``) so its connections are
@@ -346,15 +358,9 @@ class OpenRouter(_BaseClient):
         return _transport.send(pool, spec, config.logger, owner._lifeline, defaults, own_pool=owned)
 
     def close(self) -> None:
-        """Close the client: calls in flight end, and the sync pool it created is closed.
-
-        Calls in flight in other threads or tasks (``*_async`` ones included), and streams
-        being read, end at once with :class:`~openrouter.errors.ClientClosedError`: the
-        connections of the pools the client created are shut down. Every later call raises
-        it too. The async pool is closed by :meth:`aclose` (or when its event loop ends).
-        An httpx client passed in is left open; a call in flight on it is not cut, but not
-        retried either. Safe to call twice, and from any thread.
-        """
+        """Close the client and the sync pool it created; calls in flight (in any thread or
+        task) and streams being read end at once with ``ClientClosedError``, as does every
+        later call. :meth:`aclose` also closes the async pool. Safe to call twice."""
         with self._pool_lock:
             self._shut()
             if self._http is not None and self._release is not None:
@@ -392,13 +398,7 @@ class AsyncOpenRouter(_BaseClient):
         return AsyncImages(self)
 
     async def close(self) -> None:
-        """Close the client and the connection pool it created.
-
-        Calls in flight in other tasks or threads, and streams being read, end at once with
-        :class:`~openrouter.errors.ClientClosedError` (the pool's connections are shut
-        down), and so does every later call. An httpx client passed in is left open; a call
-        in flight on it is not cut, but not retried either. Safe to call twice.
-        """
+        """Close the client and the pool it created (see :meth:`OpenRouter.close`)."""
         with self._pool_lock:
             self._shut()
         await self._aclose_async_pool()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import os
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -57,6 +58,8 @@ class Config:
         timeout_ms: float | None,
         debug_logger: Any,
         default_headers: Mapping[str, str] | None = None,
+        preflight: bool = False,
+        preflight_ttl_ms: float = 600_000,
     ) -> None:
         self.headers: dict[str, HeaderValue] = {
             "User-Agent": USER_AGENT,
@@ -79,6 +82,11 @@ class Config:
             url = url.replace("{" + placeholder + "}", part)
         self.server_url = check_url(url, param)
         self.retry_config = _retry_config(retry_config)
+        if not isinstance(preflight, bool):
+            raise ParameterError("preflight", f"must be True or False, got {preflight!r}")
+        self.preflight = preflight
+        # The model listing behind check() and pre-flight is fetched again after this long.
+        self.preflight_ttl = make_timeout(preflight_ttl_ms, "preflight_ttl_ms").read or math.inf
         self.timeout = make_timeout(timeout_ms)
         self.logger = debug_logger or _default_logger()
         given: dict[str, str | None] = {

@@ -18,20 +18,35 @@ parsing it; ``_raw`` and ``_araw`` only tell type checkers so.
 
 from __future__ import annotations
 
+import math
+import os
+import threading
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any, Concatenate, Literal, ParamSpec, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Concatenate,
+    Generic,
+    Literal,
+    ParamSpec,
+    TypeVar,
+    overload,
+)
 
 import httpx
 
 from . import _request
-from ._request import CallOptions, EndpointsParams, GenerateParams
+from ._request import CallOptions, EditParams, EndpointsParams, GenerateParams
 from ._response import RawResponse, parse_json, raise_for_status
+from .errors import OpenRouterError
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
     from ._client import AsyncOpenRouter, OpenRouter
+    from ._request import CapabilityCheck
     from ._streaming import AsyncImageStream, ImageStream
     from .components import (
         ImageGenerationResponse,
@@ -49,6 +64,19 @@ def _generated(response: httpx.Response, spec: _request.RequestSpec, stream: Any
     return parse_json(response, ImageGenerationResponse, spec.secret)
 
 
+def _edited(params: EditParams) -> GenerateParams:
+    """``edit``'s keywords as ``generate``'s: the image(s) first among the references."""
+    _request.keywords("edit", params, EditParams.__annotations__)
+    if "image" not in params:
+        raise TypeError("edit() missing required keyword argument: 'image'")
+    rest: dict[str, Any] = dict(params)
+    image = rest.pop("image")
+    single = isinstance(image, (str, bytes, bytearray, os.PathLike, dict))
+    images = [image] if single or hasattr(image, "image_url") else list(image)
+    rest["input_references"] = [*images, *(rest.get("input_references") or [])]
+    return rest  # type: ignore[return-value]  # (a GenerateParams now)
+
+
 def _models(response: httpx.Response, spec: _request.RequestSpec) -> ImageModelsListResponse:
     from .components import ImageModelsListResponse
 
@@ -59,6 +87,38 @@ def _endpoints(response: httpx.Response, spec: _request.RequestSpec) -> ImageMod
     from .components import ImageModelEndpointsResponse
 
     return parse_json(response, ImageModelEndpointsResponse, spec.secret)
+
+
+class Catalogue:
+    """The model listing behind ``check`` and pre-flight, per client: fetched again once it
+    is older than the client's ``preflight_ttl_ms``, and once only however many threads or
+    tasks ask at the same time (the first fetches, the others wait for it)."""
+
+    def __init__(self) -> None:
+        self.models: dict[str, Any] | None = None
+        self.fetched = -math.inf
+        self.lock = threading.Lock()
+        self.alock: Any = None  # an asyncio.Lock of the event loop it was made on
+        self.aloop: object = None
+
+    def fresh(self, ttl: float) -> dict[str, Any] | None:
+        """The listing by model id, unless it is missing or stale."""
+        if self.models is not None and time.monotonic() - self.fetched < ttl:
+            return self.models
+        return None
+
+    def store(self, listing: ImageModelsListResponse) -> dict[str, Any]:
+        self.models = {model.id: model for model in listing.data}
+        self.fetched = time.monotonic()
+        return self.models
+
+    def async_lock(self) -> Any:
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if self.aloop is not loop:  # a lock belongs to one event loop
+            self.alock, self.aloop = asyncio.Lock(), loop
+        return self.alock
 
 
 P = ParamSpec("P")
@@ -74,6 +134,43 @@ class _Resource:
     def __init__(self, client: OpenRouter | AsyncOpenRouter) -> None:
         self._client = client
 
+    def _preflight(self, params: GenerateParams) -> bool:
+        preflight = params.get("preflight")
+        return self._client._config.preflight if preflight is None else bool(preflight)
+
+    def _checked(self, models: dict[str, Any] | None, spec: _request.RequestSpec) -> Any:
+        """What the listing says of ``spec``'s body (``None`` listing: it could not be had)."""
+        model = spec.json["model"]
+        return _request.check_capabilities((models or {}).get(model), model, spec.json)
+
+    def _listing_failed(self, exc: OpenRouterError) -> None:
+        # Pre-flight never blocks on its own trouble: the call goes ahead unchecked.
+        self._client._config.logger.warning("pre-flight check skipped: %s", exc)
+
+    def _listing(self, quiet: bool = False) -> dict[str, Any] | None:
+        catalogue, ttl = self._client._catalogue, self._client._config.preflight_ttl
+        with catalogue.lock:
+            try:
+                return catalogue.fresh(ttl) or catalogue.store(self._client.images.list_models())  # type: ignore[arg-type]
+            except OpenRouterError as exc:
+                if not quiet:
+                    raise
+                self._listing_failed(exc)
+                return None
+
+    async def _listing_async(self, quiet: bool = False) -> dict[str, Any] | None:
+        catalogue, ttl = self._client._catalogue, self._client._config.preflight_ttl
+        async with catalogue.async_lock():
+            try:
+                return catalogue.fresh(ttl) or catalogue.store(
+                    await self._client.images.list_models_async()
+                )
+            except OpenRouterError as exc:
+                if not quiet:
+                    raise
+                self._listing_failed(exc)
+                return None
+
     def _result(
         self,
         response: httpx.Response,
@@ -87,6 +184,53 @@ class _Resource:
             return parse(response, spec, *args)
         raise_for_status(response, spec.secret)
         return RawResponse(response, partial(parse, response, spec, *args))  # type: ignore[return-value]  # see _raw
+
+
+PlainT = TypeVar("PlainT")
+StreamT = TypeVar("StreamT")
+CheckT = TypeVar("CheckT")
+
+
+class _Extras(Generic[PlainT, StreamT, CheckT]):
+    """``edit`` and ``check``, written once for both resources: each returns what the
+    resource's ``generate`` (or capability lookup) returns, a value on ``Images``, an
+    awaitable on ``AsyncImages``."""
+
+    generate: Any
+    _capabilities: Any
+    _client: OpenRouter | AsyncOpenRouter
+
+    @overload
+    def edit(
+        self, *, stream: Literal[False] | None = None, **params: Unpack[EditParams]
+    ) -> PlainT: ...
+    @overload
+    def edit(self, *, stream: Literal[True], **params: Unpack[EditParams]) -> StreamT: ...
+    @overload
+    def edit(
+        self, *, stream: bool | None = None, **params: Unpack[EditParams]
+    ) -> PlainT | StreamT: ...
+
+    def edit(self, *, stream: bool | None = None, **params: Unpack[EditParams]) -> PlainT | StreamT:
+        """Edit an image: ``generate`` with ``image`` (one or a list: paths, bytes, URLs,
+        data URLs, ``ContentPartImage`` or dicts) first among the ``input_references``.
+
+        OpenRouter has no edit endpoint: editing is generating from reference images, as
+        openai-python users write ``images.edit(image=..., prompt=...)``. Takes every keyword
+        of ``generate`` (``model`` is required) and returns what it returns.
+        """
+        return self.generate(stream=stream, **_edited(params))  # type: ignore[no-any-return]
+
+    def check(self, *, stream: bool | None = None, **params: Unpack[GenerateParams]) -> CheckT:
+        """Check a ``generate`` call against the model's capabilities, without making it.
+
+        Takes ``generate``'s keywords and returns a :class:`~openrouter.CapabilityCheck`:
+        each parameter ``supported``, ``unsupported`` or ``unknown``, from the model's
+        ``supported_parameters`` and ``supports_streaming`` in ``list_models`` (fetched once
+        per ``preflight_ttl_ms``). Bad input raises ``ParameterError`` as ``generate`` does.
+        """
+        spec = _request.generate(self._client._config, stream, params)
+        return self._capabilities(spec)  # type: ignore[no-any-return]
 
 
 class _AsyncMethods(_Resource):
@@ -112,8 +256,13 @@ class _AsyncMethods(_Resource):
         from ._streaming import AsyncImageStream
 
         spec = _request.generate(self._client._config, stream, params)
+        if self._preflight(params):
+            self._checked(await self._listing_async(quiet=True), spec).raise_for_unsupported()
         response = await self._client._send_async(spec)
         return self._result(response, spec, _generated, AsyncImageStream)  # type: ignore[no-any-return]
+
+    async def _capabilities_async(self, spec: _request.RequestSpec) -> CapabilityCheck:
+        return self._checked(await self._listing_async(), spec)  # type: ignore[no-any-return]
 
     async def list_models_async(self, **options: Unpack[CallOptions]) -> ImageModelsListResponse:
         """List image models (async); see :meth:`Images.list_models`."""
@@ -128,7 +277,14 @@ class _AsyncMethods(_Resource):
         return self._result(await self._client._send_async(spec), spec, _endpoints)
 
 
-class AsyncImages(_AsyncMethods):
+class AsyncImages(
+    _AsyncMethods,
+    _Extras[
+        Coroutine[Any, Any, "ImageGenerationResponse"],
+        Coroutine[Any, Any, "AsyncImageStream"],
+        Coroutine[Any, Any, "CapabilityCheck"],
+    ],
+):
     """The images resource of :class:`~openrouter.AsyncOpenRouter` (every method is async).
 
     ``generate``, ``list_models`` and ``list_model_endpoints`` take the same arguments as
@@ -136,6 +292,7 @@ class AsyncImages(_AsyncMethods):
     """
 
     generate = _AsyncMethods.generate_async
+    _capabilities = _AsyncMethods._capabilities_async
     list_models = _AsyncMethods.list_models_async
     list_model_endpoints = _AsyncMethods.list_model_endpoints_async
 
@@ -145,7 +302,7 @@ class AsyncImages(_AsyncMethods):
         return AsyncImagesWithRawResponse(self._client)
 
 
-class Images(_AsyncMethods):
+class Images(_AsyncMethods, _Extras["ImageGenerationResponse", "ImageStream", "CapabilityCheck"]):
     """The images resource of :class:`~openrouter.OpenRouter`."""
 
     _client: OpenRouter
@@ -171,43 +328,32 @@ class Images(_AsyncMethods):
     def generate(
         self, *, stream: bool | None = None, **params: Unpack[GenerateParams]
     ) -> ImageGenerationResponse | ImageStream:
-        """Generate images from a text prompt (``POST /images``).
-
-        Takes the official SDK's keywords, each described on ``GenerateParams`` (and the
-        per-call options on ``CallOptions``) in ``openrouter._request``: ``model`` and
-        ``prompt`` (required), ``aspect_ratio``, ``background``, ``input_references`` (up
-        to 16 paths, bytes, URLs or :func:`~openrouter.input_reference` parts), ``n``
-        (1-10), ``output_compression`` (0-100), ``output_format``, ``provider``,
-        ``quality``, ``resolution``, ``seed``, ``session_id``, ``size``, ``trace``,
-        ``user``. Returns an :class:`~openrouter.components.ImageGenerationResponse`, or
-        with ``stream=True`` an :class:`~openrouter.ImageStream` of events. Raises
-        ``ParameterError`` for bad input (nothing is sent), ``APIStatusError`` for an
-        error status (a subclass per status), ``NoResponseError`` when no complete
-        answer arrived.
+        """Generate images from a text prompt (``POST /images``): an
+        :class:`~openrouter.components.ImageGenerationResponse`, or with ``stream=True`` an
+        :class:`~openrouter.ImageStream` of events. The keywords are the official SDK's, each
+        described on ``GenerateParams`` (options: ``CallOptions``) in ``openrouter._request``.
         """
         from ._streaming import ImageStream
 
         spec = _request.generate(self._client._config, stream, params)
+        if self._preflight(params):
+            self._checked(self._listing(quiet=True), spec).raise_for_unsupported()
         return self._result(self._client._send(spec), spec, _generated, ImageStream)  # type: ignore[no-any-return]
 
-    def list_models(self, **options: Unpack[CallOptions]) -> ImageModelsListResponse:
-        """List every image model with its supported parameters (``GET /images/models``).
+    def _capabilities(self, spec: _request.RequestSpec) -> CapabilityCheck:
+        return self._checked(self._listing(), spec)  # type: ignore[no-any-return]
 
-        Takes the per-call options of :meth:`generate` (``http_referer``,
-        ``x_open_router_title``, ``x_open_router_categories``, ``retries``, ``server_url``,
-        ``timeout_ms``, ``http_headers``).
-        """
+    def list_models(self, **options: Unpack[CallOptions]) -> ImageModelsListResponse:
+        """List every image model with its supported parameters (``GET /images/models``);
+        takes the per-call options of :meth:`generate`."""
         spec = _request.models(self._client._config, options)
         return self._result(self._client._send(spec), spec, _models)
 
     def list_model_endpoints(
         self, **params: Unpack[EndpointsParams]
     ) -> ImageModelEndpointsResponse:
-        """List the endpoints serving one model, with their parameters and pricing.
-
-        ``author`` and ``slug`` are the two halves of a model id (``"openai"`` and
-        ``"gpt-image-1"``); takes the per-call options of :meth:`generate` too.
-        """
+        """The endpoints serving the model ``author/slug``, with their parameters and pricing;
+        takes the per-call options of :meth:`generate` too."""
         spec = _request.endpoints(self._client._config, params)
         return self._result(self._client._send(spec), spec, _endpoints)
 
@@ -232,6 +378,7 @@ class AsyncImagesWithRawResponse(_Resource):
 
     _raw_response = True
     generate = _araw(AsyncImages.generate)
+    edit = _araw(AsyncImages.edit)
     list_models = _araw(AsyncImages.list_models)
     list_model_endpoints = _araw(AsyncImages.list_model_endpoints)
     generate_async = _araw(AsyncImages.generate_async)
@@ -246,6 +393,7 @@ class ImagesWithRawResponse(_Resource):
 
     _raw_response = True
     generate = _raw(Images.generate)
+    edit = _raw(Images.edit)
     list_models = _raw(Images.list_models)
     list_model_endpoints = _raw(Images.list_model_endpoints)
     generate_async = _araw(Images.generate_async)
@@ -262,3 +410,8 @@ for _method, _params, _first, _stream in (
     _signature = _request.signature(_params, _first, stream=_stream)
     for _function in (getattr(Images, _method), getattr(_AsyncMethods, f"{_method}_async")):
         _function.__signature__ = _signature
+_EXTRAS: Any = _Extras  # (its methods are overloaded: mypy sees no __signature__ on them)
+_EXTRAS.edit.__signature__ = _request.signature(
+    EditParams, ("image", "prompt", "model"), stream=True
+)
+_EXTRAS.check.__signature__ = _request.signature(GenerateParams, ("model", "prompt"), stream=True)

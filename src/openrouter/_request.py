@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict, Union
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, Union
 from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
@@ -80,7 +80,15 @@ class CallOptions(TypedDict, total=False):
     keyword for."""
 
 
-class GenerateParams(CallOptions, total=False):
+class GenerateOptions(CallOptions, total=False):
+    """The per-call options of ``images.generate`` (and ``edit``): every method's, plus one."""
+
+    preflight: bool | None
+    """Check the call against the model's capabilities first (``images.check``) and raise
+    ``ParameterError`` for a definite mismatch, sending nothing (default: the client's)."""
+
+
+class GenerateParams(GenerateOptions, total=False):
     """The keyword arguments of ``images.generate`` besides ``stream``."""
 
     model: Required[str]
@@ -121,6 +129,15 @@ class GenerateParams(CallOptions, total=False):
     """A stable identifier of your end-user."""
 
 
+class EditParams(GenerateParams, total=False):
+    """The keyword arguments of ``images.edit`` besides ``stream``: ``generate``'s, plus the
+    image(s) to edit, sent first among the ``input_references``."""
+
+    image: Required[InputReference | Iterable[InputReference]]
+    """The image to edit (a path, bytes, a URL, a data URL, a ``ContentPartImage`` or a
+    dict), or several."""
+
+
 class EndpointsParams(CallOptions, total=False):
     """The keyword arguments of ``images.list_model_endpoints``."""
 
@@ -129,7 +146,7 @@ class EndpointsParams(CallOptions, total=False):
 
 
 OPTIONS = tuple(CallOptions.__annotations__)
-_BODY = tuple(k for k in GenerateParams.__annotations__ if k not in CallOptions.__annotations__)
+_BODY = tuple(k for k in GenerateParams.__annotations__ if k not in GenerateOptions.__annotations__)
 GENERATE_FIELDS = frozenset((*_BODY, "stream"))
 """The body fields ``generate`` has a keyword for (wire names are the keywords)."""
 
@@ -151,10 +168,11 @@ def signature(params: type, first: tuple[str, ...], *, stream: bool = False) -> 
     options. So ``help()``, IDEs and ``inspect`` show what the method takes.
     """
     names = [*first, *OPTIONS[:3]]
-    names += [n for n in params.__annotations__ if n not in names and n not in OPTIONS]
+    own = GenerateOptions.__annotations__  # (its `preflight` goes after the parameters)
+    names += [n for n in params.__annotations__ if n not in names and n not in own]
     if stream:
         names.insert(names.index("size") + 1, "stream")
-    names += OPTIONS[3:]
+    names += [n for n in own if n in params.__annotations__ and n not in names]
     annotations: dict[str, Any] = {"stream": "bool | None"}
     for name, annotation in params.__annotations__.items():
         text = getattr(annotation, "__forward_arg__", annotation)  # kept as strings: no import
@@ -273,6 +291,108 @@ def models(config: Config, options: CallOptions) -> RequestSpec:
     """Build the request of ``images.list_models``."""
     keywords("list_models", options, OPTIONS)
     return build(config, "GET", "/images/models", options)
+
+
+# --------------------------------------------------------------------------------------
+# Capabilities: a call's parameters against the model listing (check and pre-flight)
+
+CheckStatus = Literal["supported", "unsupported", "unknown"]
+
+
+@dataclass(frozen=True)
+class ParameterCheck:
+    """What the catalogue says of one parameter of a ``generate`` call."""
+
+    name: str
+    """The parameter (``"quality"``)."""
+    value: Any
+    """The value the call gives it."""
+    status: CheckStatus
+    """``"supported"``, ``"unsupported"`` (a definite mismatch) or ``"unknown"`` (the
+    catalogue does not describe it, or the model is not in it)."""
+    detail: str
+    """Why, in words: ``"quality='xhigh' is not supported by a/b: auto, low, medium, high"``."""
+
+
+@dataclass(frozen=True)
+class CapabilityCheck:
+    """The result of ``images.check(...)``: each parameter of the call against the model's
+    ``supported_parameters`` and ``supports_streaming`` in the model listing."""
+
+    model: str
+    known_model: bool
+    """Whether the model is in the listing (an unknown one blocks nothing)."""
+    parameters: tuple[ParameterCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        """No parameter is definitely unsupported."""
+        return not self.unsupported
+
+    @property
+    def unsupported(self) -> list[ParameterCheck]:
+        """The parameters the model definitely does not accept with these values."""
+        return [p for p in self.parameters if p.status == "unsupported"]
+
+    def __getitem__(self, name: str) -> ParameterCheck:
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter
+        raise KeyError(name)
+
+    def raise_for_unsupported(self) -> None:
+        """Raise ``ParameterError`` for the first unsupported parameter, if any."""
+        for parameter in self.unsupported:
+            raise ParameterError(parameter.name, parameter.detail)
+
+
+def check_capabilities(listed: Any, model: str, body: Mapping[str, Any]) -> CapabilityCheck:
+    """The parameters of a ``generate`` request ``body`` (its wire JSON) against ``listed``,
+    the model's entry in the model listing (``None``: not listed). Pure: the listing is
+    fetched, and cached, by the resource."""
+    checks = [
+        _check(listed, model, name, value)
+        for name, value in body.items()
+        if name not in ("model", "prompt") and value is not None
+    ]
+    return CapabilityCheck(model, listed is not None, tuple(checks))
+
+
+def _check(listed: Any, model: str, name: str, value: Any) -> ParameterCheck:
+    shown = f"{name}={value!r}"
+    if name == "input_references":
+        value, shown = len(value), f"{len(value)} input references"
+
+    def result(status: CheckStatus, detail: str) -> ParameterCheck:
+        return ParameterCheck(name, value, status, detail)
+
+    if listed is None:
+        return result("unknown", f"{model} is not in the model listing")
+    if name == "stream":
+        if listed.supports_streaming is False:
+            return result("unsupported", f"{model} does not stream (its images come at once)")
+        return result("supported" if listed.supports_streaming is True else "unknown", "")
+    described = listed.supported_parameters
+    descriptor: Any = described.get(name) if isinstance(described, dict) else None
+    kind = getattr(descriptor, "type", None)
+    if kind == "boolean":
+        return result("supported", f"{model} accepts {name}")
+    if kind == "enum" and isinstance(descriptor.values, list):
+        if value in descriptor.values:
+            return result("supported", f"{shown} is one of the values of {model}")
+        allowed = ", ".join(map(str, descriptor.values)) or "none"
+        return result("unsupported", f"{shown} is not supported by {model}: {allowed}")
+    bounds = (getattr(descriptor, "min", None), getattr(descriptor, "max", None))
+    if kind == "range" and all(_number(x) for x in (value, *bounds)):
+        low, high = bounds
+        if low <= value <= high:
+            return result("supported", f"{shown} is within {low:g} to {high:g}")
+        return result("unsupported", f"{shown} is not supported by {model}: {low:g} to {high:g}")
+    return result("unknown", f"the model listing does not describe {name} for {model}")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 # --------------------------------------------------------------------------------------

@@ -260,6 +260,10 @@ class Call:
     and after each attempt whether and how long to wait (``after_error``,
     ``after_response``) or what to raise. :meth:`done` takes the key out of the request
     once the call is over, whatever way it ended.
+
+    ``lifeline`` is the sending client's; ``own_pool``: ``client`` is a pool it created,
+    whose connections closing it shuts down. ``defaults`` are the client-wide headers, for
+    an httpx client that does not carry them.
     """
 
     def __init__(
@@ -361,12 +365,8 @@ def send(
     *,
     own_pool: bool = False,
 ) -> httpx.Response:
-    """Send ``spec`` with retries; return a response whose body is read unless it is a stream.
-
-    ``lifeline`` is the sending client's; ``own_pool``: ``client`` is a pool it created,
-    whose connections closing it shuts down. ``defaults`` are the client-wide headers, for
-    an httpx client that does not carry them.
-    """
+    """Send ``spec`` with retries (see :class:`Call` for the arguments); return a response
+    whose body is read unless it is a stream."""
     call = Call(client, spec, logger, lifeline, defaults, own_pool)
     delay: float | None
     try:

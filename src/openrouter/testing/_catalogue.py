@@ -214,6 +214,7 @@ PIXEL_XL = FakeModel(
                 "quality": _enum("low", "medium", "high", "xhigh", "max"),
                 "output_format": _enum("png", "jpeg", "webp"),
                 "output_compression": _range(0, 100),
+                "input_references": _range(0, 4),
             },
             pricing=(
                 Price("output_image", "image", 0.04),
