@@ -19,7 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
 
 # Fragments continue the quickstart: they use a `client` and, for image inputs, some bytes.
 PREAMBLE = """
-from openrouter import OpenRouter
+from openrouter import OpenRouter, ParameterError
 client = OpenRouter()
 raw_bytes = open("cat.png", "rb").read()
 """

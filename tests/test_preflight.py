@@ -140,6 +140,11 @@ async def test_preflight_refuses_before_sending(make_api, fake: FakeServer) -> N
     assert len(posts(fake)) == 2 and len(listings(fake)) == 1
 
 
+async def test_preflight_lets_a_stream_to_a_buffered_model_go(api: Api, fake: FakeServer) -> None:
+    events = await api.stream(model=PIXEL, prompt="x", preflight=True)  # PIXEL does not stream
+    assert isinstance(events[-1], components.ImageGenCompletedEvent) and len(posts(fake)) == 1
+
+
 async def test_preflight_per_call_and_unknown_models(api: Api, fake: FakeServer) -> None:
     with pytest.raises(ParameterError, match="quality"):
         await api.generate(model=GPT, prompt="x", quality="xhigh", preflight=True)

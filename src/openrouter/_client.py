@@ -127,7 +127,9 @@ class _BaseClient:
         self._pool_lock = threading.Lock()
         from ._images import Catalogue  # (the images module is loaded with `images` anyway)
 
-        self._catalogue = Catalogue()
+        # A copy asks the same server as its original: it shares its model listing too.
+        same = owner is not None and owner._config.server_url == config.server_url
+        self._catalogue: Catalogue = owner._catalogue if owner is not None and same else Catalogue()
 
     @property
     def server_url(self) -> str:

@@ -341,9 +341,12 @@ class CapabilityCheck:
         raise KeyError(name)
 
     def raise_for_unsupported(self) -> None:
-        """Raise ``ParameterError`` for the first unsupported parameter, if any."""
+        """Raise ``ParameterError`` for the first unsupported parameter, if any (what
+        pre-flight does). ``stream`` is not refused: the SDK turns the answer of a model
+        that does not stream into completed events."""
         for parameter in self.unsupported:
-            raise ParameterError(parameter.name, parameter.detail)
+            if parameter.name != "stream":
+                raise ParameterError(parameter.name, parameter.detail)
 
 
 def check_capabilities(listed: Any, model: str, body: Mapping[str, Any]) -> CapabilityCheck:

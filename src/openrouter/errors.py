@@ -331,7 +331,9 @@ class ParameterError(OpenRouterError, ValueError):
 
     def __init__(self, param: str, message: str) -> None:
         self.param = param
-        super().__init__(f"{param}: {message}")
+        # A message that starts by showing the parameter (`quality='xhigh' is ...`) is
+        # not prefixed with its name again.
+        super().__init__(message if message.startswith(f"{param}=") else f"{param}: {message}")
 
 
 class ClientClosedError(OpenRouterError, RuntimeError):
