@@ -5,7 +5,7 @@
     openrouter images endpoints openai/gpt-image-1
     openrouter images batch jobs.jsonl -o out/ --concurrency 4 --max-cost 5
 
-Installed with the ``cli`` extra (``pip install "openrouter[cli]"``, which adds rich) as the
+Installed with the ``cli`` extra (``pip install "openrouter-images[cli]"``, which adds rich) as the
 ``openrouter`` script and ``python -m openrouter``; ``import openrouter`` never imports it.
 
 Parsing is argparse's (no click: with click, pygments and rich all installed, every
@@ -274,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return USAGE
     if importlib.util.find_spec("rich") is None:
         print(
-            'error: the command line needs the cli extra: pip install "openrouter[cli]"',
+            'error: the command line needs the cli extra: pip install "openrouter-images[cli]"',
             file=sys.stderr,
         )
         return USAGE

@@ -72,7 +72,7 @@ class Session:
                 self._server = FakeServer().start()
             except ImportError:
                 raise UsageError(
-                    '--fake needs the testing extra: pip install "openrouter[cli,testing]"'
+                    '--fake needs the testing extra: pip install "openrouter-images[cli,testing]"'
                 ) from None
             self.note(f"--fake: using the local fake server at {self._server.base_url}")
         return self

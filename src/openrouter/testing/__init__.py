@@ -20,7 +20,7 @@ Exports:
 * :data:`MODELS`: the fake model catalogue (model id -> model);
 * :func:`create_app`: the Starlette application factory, to serve it yourself.
 
-It needs the ``testing`` extra (``pip install "openrouter[testing]"``: starlette and
+It needs the ``testing`` extra (``pip install "openrouter-images[testing]"``: starlette and
 uvicorn); Pillow is optional (jpeg/webp output). The pytest plugin provides the
 ``openrouter_server`` fixture. Names are imported lazily so that importing this package
 (which pytest does for the plugin) stays cheap.
