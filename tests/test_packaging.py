@@ -67,5 +67,5 @@ def test_the_distribution_is_not_the_official_sdk() -> None:
     assert check_package().DISTRIBUTION == "openrouter-images"
     for needed in ('"mkdocs>=', '"mkdocs-material>=', '"mkdocstrings[python]>='):
         assert needed in extra(pyproject, "docs"), needed
-    for needed in ('"openrouter-images[testing,docs]"', '"build>=', '"twine>='):
+    for needed in ('"openrouter-images[testing,cli,docs]"', '"build>=', '"twine>='):
         assert needed in extra(pyproject, "dev"), needed
