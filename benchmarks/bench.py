@@ -5,8 +5,13 @@ IMPL is ``httpx`` (plain httpx + httpx-sse, written as a careful user would: ``c
 ``iter_sse``, ``json.loads(sse.data)``, dispatching on the event dict's ``"type"`` until
 ``[DONE]``) or ``sdk`` (the same work through this SDK's public API: ``images.generate``,
 ``.data[i].to_bytes()``, iterating the stream and dispatching with ``isinstance`` on the
-``components`` event classes, as the README does). Both read the same pre-encoded answers from
-``benchmarks/server.py``.
+``components`` event classes, as the README does) or ``official`` (the same work through the
+official SDK, PyPI's ``openrouter`` 1.3: ``images.generate``, ``base64.b64decode`` of
+``.data[i].b64_json`` (its models have no ``to_bytes()``), iterating the ``EventStream`` of
+``generate(stream=True)`` inside ``with`` and dispatching with ``isinstance`` on its
+``components`` event classes; ``generate_async`` inside ``async with client``). It shares the
+import name ``openrouter`` with this SDK, so ``run.py`` runs it from its own venv. All three read
+the same pre-encoded answers from ``benchmarks/server.py``.
 
 Both read results AS A USER DOES: one result at a time. Each image is decoded, its size
 counted and the bytes dropped; each event is handled as it arrives and not kept; a model
@@ -50,7 +55,7 @@ IMAGE_EVENTS = (PARTIAL, COMPLETED)
 
 
 # --------------------------------------------------------------------------------------
-# The two implementations of the same work. Each call returns a tally of what it read.
+# The three implementations of the same work. Each call returns a tally of what it read.
 
 
 class Httpx:
@@ -165,6 +170,47 @@ class Sdk:
         self.client.close()
 
 
+class Official(Sdk):
+    """The official SDK: the same calls as ``Sdk``, but images are decoded from ``b64_json``."""
+
+    def __init__(self, url: str, client=None) -> None:
+        import openrouter
+
+        self.client = client or openrouter.OpenRouter(api_key=KEY, server_url=url)
+
+    def generate(self, model: str) -> int:
+        """Bytes of the decoded images."""
+        import base64
+
+        size = 0
+        for item in self.client.images.generate(model=model, prompt=PROMPT).data:
+            size += len(base64.b64decode(item.b64_json))
+        return size
+
+    # list_models is Sdk's: the official models have the same fields and descriptor attributes.
+
+    def stream(self, model: str) -> int:
+        """Events handled + characters of content text + bytes of decoded images."""
+        import base64
+
+        from openrouter import components
+
+        read = 0
+        text_chunk = components.ImageGenTextChunkEvent
+        image = (components.ImageGenPartialImageEvent, components.ImageGenCompletedEvent)
+        with self.client.images.generate(model=model, prompt=PROMPT, stream=True) as events:
+            for event in events:
+                if isinstance(event, text_chunk):
+                    read += 1 + (len(event.text) if event.phase == "content" else 0)
+                elif isinstance(event, image):
+                    read += 1 + len(base64.b64decode(event.b64_json))
+        return read
+
+    def close(self) -> None:
+        # The official client has no close(): leaving `with client:` is how it is closed.
+        self.client.__exit__(None, None, None)
+
+
 class AsyncHttpx:
     def __init__(self, url: str) -> None:
         import httpx
@@ -203,6 +249,27 @@ class AsyncSdk:
         await self.client.close()
 
 
+class AsyncOfficial:
+    """The official SDK's async path: ``generate_async`` on the same client class."""
+
+    def __init__(self, url: str) -> None:
+        import openrouter
+
+        self.client = openrouter.OpenRouter(api_key=KEY, server_url=url)
+
+    async def generate(self, model: str) -> int:
+        import base64
+
+        size = 0
+        for item in (await self.client.images.generate_async(model=model, prompt=PROMPT)).data:
+            size += len(base64.b64decode(item.b64_json))
+        return size
+
+    async def close(self) -> None:
+        # What leaving `async with client:` does: it closes the client's httpx.AsyncClient.
+        await self.client.__aexit__(None, None, None)
+
+
 # --------------------------------------------------------------------------------------
 # Scenarios: each returns a dict of metrics, and ``work``: the tally of what was read
 
@@ -217,6 +284,11 @@ def since(start: tuple[float, float]) -> tuple[float, float]:
     return cpu - start[0], wall - start[1]
 
 
+SYNC_APIS = {"httpx": Httpx, "sdk": Sdk, "official": Official}
+ASYNC_APIS = {"httpx": AsyncHttpx, "sdk": AsyncSdk, "official": AsyncOfficial}
+IMPLS = tuple(SYNC_APIS)
+
+
 def bench_import(impl: str, url: str, counts: dict) -> dict:
     modules = len(sys.modules)
     start = time.perf_counter()
@@ -224,7 +296,7 @@ def bench_import(impl: str, url: str, counts: dict) -> dict:
         import httpx
 
         client = httpx.Client(headers={"Authorization": f"Bearer {KEY}"})
-    else:
+    else:  # this SDK and the official one: the same import name and constructor
         import openrouter
 
         client = openrouter.OpenRouter(api_key=KEY, server_url=url)
@@ -232,9 +304,10 @@ def bench_import(impl: str, url: str, counts: dict) -> dict:
     wall = time.perf_counter() - start
     loaded = len(sys.modules) - modules
     # The cold start: from the same start to the first listing, every field read.
-    work = (Httpx if impl == "httpx" else Sdk)(url, client).list_models()
+    api = SYNC_APIS[impl](url, client)
+    work = api.list_models()
     cold = time.perf_counter() - start
-    client.close()
+    api.close()
     return {"wall_ms": wall * 1e3, "modules": loaded, "cold_ms": cold * 1e3, "work": work}
 
 
@@ -317,7 +390,7 @@ def bench_async(impl: str, url: str, counts: dict) -> dict:
     import asyncio
 
     async def run() -> dict:
-        api = AsyncHttpx(url) if impl == "httpx" else AsyncSdk(url)
+        api = ASYNC_APIS[impl](url)
         in_flight = asyncio.Semaphore(counts["in_flight"])
 
         async def one() -> int:
@@ -345,8 +418,8 @@ SCENARIOS = ["import", *SYNC, "async"]
 
 
 def main(argv: list[str]) -> None:
-    usage = f"usage: bench.py {{{','.join(SCENARIOS)}}} {{httpx,sdk}} --url URL [--quick]"
-    if len(argv) < 4 or argv[0] not in SCENARIOS or argv[1] not in ("httpx", "sdk"):
+    usage = f"usage: bench.py {{{','.join(SCENARIOS)}}} {{{','.join(IMPLS)}}} --url URL [--quick]"
+    if len(argv) < 4 or argv[0] not in SCENARIOS or argv[1] not in IMPLS:
         sys.exit(usage)
     scenario, impl, url = argv[0], argv[1], argv[argv.index("--url") + 1]
     counts = QUICK if "--quick" in argv else FULL
@@ -355,7 +428,7 @@ def main(argv: list[str]) -> None:
     elif scenario == "async":
         result = bench_async(impl, url, counts)
     else:
-        api = Httpx(url) if impl == "httpx" else Sdk(url)
+        api = SYNC_APIS[impl](url)
         result = SYNC[scenario](api, counts)
         api.close()
 

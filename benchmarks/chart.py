@@ -4,7 +4,9 @@
 One bar per figure that has a target: the SDK's median over plain httpx's (httpx = 1.0x, a
 dashed line), with the target marked. Should a results file also hold figures of the
 official SDK (an ``"official"`` median next to ``"httpx"`` and ``"sdk"``), each gets its
-bar beside ours. The SVG is written by hand (no plotting library) and is deterministic: the
+bar beside ours. The axis stops at ``AXIS_MAX``: a longer bar (the official SDK's, many times
+httpx's on streams) is cut there, with a break mark and its value, so that ours stay readable.
+The SVG is written by hand (no plotting library) and is deterministic: the
 same results give the same bytes, so ``tests/test_site.py`` checks that the published chart
 is the one its published numbers give.
 
@@ -29,6 +31,7 @@ ASSETS = HERE.parent / "docs" / "assets"
 BARS = {"sdk": ("this SDK / httpx", "#3f51b5"), "official": ("official SDK / httpx", "#9e9e9e")}
 WIDTH, LEFT, RIGHT, TOP = 740, 310, 50, 70
 BAR, GAP, GROUP_GAP = 16, 3, 14
+AXIS_MAX = 3.0
 
 
 def figures(report: dict) -> list[dict]:
@@ -48,8 +51,9 @@ def svg(report: dict) -> str:
     """The chart of ``report`` (the JSON ``run.py`` writes) as an SVG document."""
     rows = figures(report)
     present = [name for name in BARS if any(name in row["ratios"] for row in rows)]
-    # The axis ends at the next half past the largest ratio (and at 2x at least).
-    top = math.ceil(max([2.0] + [r for row in rows for r in row["ratios"].values()]) * 2) / 2
+    # The axis ends at the next half past the largest ratio (at 2x at least, AXIS_MAX at most).
+    largest = max([2.0] + [r for row in rows for r in row["ratios"].values()])
+    top = min(math.ceil(largest * 2) / 2, AXIS_MAX)
     scale = (WIDTH - LEFT - RIGHT) / top
 
     def x(ratio: float) -> float:
@@ -88,13 +92,19 @@ def svg(report: dict) -> str:
         for name in present:
             ratio = row["ratios"].get(name)
             if ratio is not None:
-                colour = BARS[name][1]
+                colour, shown = BARS[name][1], min(ratio, top)
                 out.append(
-                    f'<rect x="{LEFT}" y="{y}" width="{ratio * scale:.1f}" height="{BAR}" '
+                    f'<rect x="{LEFT}" y="{y}" width="{shown * scale:.1f}" height="{BAR}" '
                     f'fill="{colour}"/>'
                 )
+                if ratio > top:  # cut at the axis' end: a break mark near it
+                    bx = x(top) - 12
+                    out.append(
+                        f'<path d="M{bx:.1f} {y + BAR} l4 -{BAR} m4 {BAR} l4 -{BAR}" '
+                        'stroke="#ffffff" stroke-width="2"/>'
+                    )
                 # The value right of the bar, or of the target mark when that is further.
-                end = max(x(ratio), x(row["target"]) + 2)
+                end = max(x(shown), x(row["target"]) + 2)
                 out.append(f'<text x="{end + 5:.1f}" y="{y + BAR - 4}">{ratio:.2f}x</text>')
             y += BAR + GAP
         tx = x(row["target"])

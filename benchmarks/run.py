@@ -1,4 +1,4 @@
-"""This SDK against plain httpx, side by side: ``python benchmarks/run.py [--quick] [--only NAME]``.
+"""This SDK against plain httpx, side by side: ``python benchmarks/run.py [--quick] [--official]``.
 
 Starts ``benchmarks/server.py`` (pre-encoded answers on a local port), then for each scenario
 runs ``benchmarks/bench.py`` in a FRESH PROCESS per measurement, alternating httpx and the
@@ -12,6 +12,12 @@ By default (``--venv fresh``) both implementations run in a venv made the way a 
 SDK: ``pip install <this repo>`` (not editable) into ``benchmarks/.venv-user``, created once
 and re-created when ``pyproject.toml`` or ``src/`` change. ``--venv current`` runs them with
 this interpreter and its environment instead (``PYTHONPATH`` included).
+
+With ``--official``, the official SDK (PyPI's ``openrouter``) is measured too, third in each
+round (httpx, sdk, official), and its ratio official / httpx is reported next to ours (it has
+no targets). It has the same import name as this SDK, so it runs in its own cached venv,
+``benchmarks/.venv-official`` (``pip install openrouter httpx-sse``). Off by default: it needs
+PyPI the first time and takes minutes (its streams are slow).
 
 Prints the machine and a table; writes everything, with each round's raw numbers, to
 ``benchmarks/results/latest.json``. Always exits 0: this is a report, not a test.
@@ -35,6 +41,9 @@ from bench import FULL, QUICK
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 USER_VENV = HERE / ".venv-user"
+OFFICIAL_VENV = HERE / ".venv-official"
+# What the official venv gets: the version bench.py's Official class is written against.
+OFFICIAL_INSTALL = ["openrouter>=1.3,<1.4", "httpx-sse"]
 IMPLS = ("httpx", "sdk")
 
 # scenario -> (title, [(metric, label, target ratio or None)]). Targets: issue 8.
@@ -81,7 +90,8 @@ SCENARIOS = {
 VERSIONS = """
 import json, platform
 from importlib import metadata
-names = "openrouter httpx httpcore anyio sniffio httpx-sse pydantic pydantic-core".split()
+names = "openrouter-images openrouter httpx httpcore anyio sniffio httpx-sse".split()
+names += ["pydantic", "pydantic-core"]
 found = {"python": platform.python_version()}
 for name in names:
     try:
@@ -112,22 +122,33 @@ def venv_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def user_venv() -> Path:
-    """The Python of ``benchmarks/.venv-user``, (re)created if its key changed."""
+def cached_venv(venv: Path, key: str, packages: list[str]) -> Path:
+    """The Python of ``venv``, (re)created with ``pip install PACKAGES`` if its key changed."""
     bindir = "Scripts" if sys.platform == "win32" else "bin"
-    python = USER_VENV / bindir / ("python.exe" if sys.platform == "win32" else "python")
-    stamp = USER_VENV / "bench-key"
-    key = venv_key()
+    python = venv / bindir / ("python.exe" if sys.platform == "win32" else "python")
+    stamp = venv / "bench-key"
     if python.exists() and stamp.exists() and stamp.read_text() == key:
         return python
-    print(f"creating {USER_VENV} (pip install {ROOT}) ...", flush=True)
-    shutil.rmtree(USER_VENV, ignore_errors=True)
-    subprocess.run([sys.executable, "-m", "venv", str(USER_VENV)], check=True)
-    # Not editable, with pip's default options: what `pip install .` gives a user.
-    install = [str(python), "-m", "pip", "install", "--quiet", str(ROOT), "httpx-sse"]
+    print(f"creating {venv} (pip install {' '.join(packages)}) ...", flush=True)
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    # Not editable, with pip's default options: what `pip install` gives a user.
+    install = [str(python), "-m", "pip", "install", "--quiet", *packages]
     subprocess.run(install, check=True, env=clean_env(), cwd=HERE)
     stamp.write_text(key)
     return python
+
+
+def user_venv() -> Path:
+    """The Python of ``benchmarks/.venv-user``: this repo, as ``pip install .`` gives it."""
+    return cached_venv(USER_VENV, venv_key(), [str(ROOT), "httpx-sse"])
+
+
+def official_venv() -> Path:
+    """The Python of ``benchmarks/.venv-official``: the official SDK from PyPI."""
+    key = f"{sys.version} {sys.base_prefix} {' '.join(OFFICIAL_INSTALL)}"
+    digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    return cached_venv(OFFICIAL_VENV, digest, OFFICIAL_INSTALL)
 
 
 def clean_env(keep_pythonpath: bool = False) -> dict[str, str]:
@@ -135,6 +156,12 @@ def clean_env(keep_pythonpath: bool = False) -> dict[str, str]:
     # PYTHONPATH (the shared dev venv's tests set one to import src/).
     drop = ("OPENROUTER_",) if keep_pythonpath else ("OPENROUTER_", "PYTHONPATH", "PYTHONHOME")
     return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+
+
+def versions(python: str, env: dict[str, str]) -> dict[str, str]:
+    """The Python and package versions that ``python`` imports."""
+    done = subprocess.run([python, "-c", VERSIONS], capture_output=True, text=True, env=env)
+    return json.loads(done.stdout)
 
 
 def machine(python: str, env: dict[str, str]) -> dict:
@@ -146,15 +173,14 @@ def machine(python: str, env: dict[str, str]) -> dict:
                 break
     except OSError:
         pass
-    done = subprocess.run([python, "-c", VERSIONS], capture_output=True, text=True, env=env)
-    versions = json.loads(done.stdout)
+    found = versions(python, env)
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
-        "python": f"{platform.python_implementation()} {versions.pop('python')}",
+        "python": f"{platform.python_implementation()} {found.pop('python')}",
         "interpreter": python,
         "platform": platform.platform(),
-        "versions": versions,
+        "versions": found,
     }
 
 
@@ -187,40 +213,58 @@ def spread_pct(values: list[float]) -> float | None:
     return max(abs(v - mid) for v in values) / mid * 100
 
 
-def figures(runs: dict[str, list[dict | None]], metric: str, target: float | None) -> dict:
-    values = {impl: [r[metric] for r in runs[impl] if r is not None] for impl in IMPLS}
-    base, ours = (statistics.median(values[i]) if values[i] else None for i in IMPLS)
-    ratio = ours / base if base and ours is not None else None
-    # httpx and the SDK of one round ran back to back: their ratio is that round's.
-    pairs = zip(runs["httpx"], runs["sdk"], strict=True)
-    rounds = [s[metric] / h[metric] for h, s in pairs if h and s and h[metric]]
+def versus_httpx(runs: dict[str, list[dict | None]], impl: str, metric: str) -> dict:
+    """``impl``'s median and spread, and its ratios to httpx: of the medians and per round."""
+    values = {i: [r[metric] for r in runs[i] if r is not None] for i in ("httpx", impl)}
+    base, median = (statistics.median(values[i]) if values[i] else None for i in ("httpx", impl))
+    # httpx and the others of one round ran back to back: their ratio is that round's.
+    pairs = zip(runs["httpx"], runs[impl], strict=True)
+    rounds = [o[metric] / h[metric] for h, o in pairs if h and o and h[metric]]
     return {
-        "httpx": base,
-        "sdk": ours,
-        "httpx_spread_pct": spread_pct(values["httpx"]),
-        "sdk_spread_pct": spread_pct(values["sdk"]),
-        "ratio": ratio,
+        "median": median,
+        "spread_pct": spread_pct(values[impl]),
+        "ratio": median / base if base and median is not None else None,
         "round_ratios": rounds,
         "ratio_min": min(rounds, default=None),
         "ratio_max": max(rounds, default=None),
-        "target": target,
-        "ok": None if target is None or ratio is None else ratio <= target,
     }
 
 
-def run_scenario(name: str, measure_one, rounds: int, counts: dict) -> dict:
+def figures(runs: dict[str, list[dict | None]], metric: str, target: float | None) -> dict:
+    values = [r[metric] for r in runs["httpx"] if r is not None]
+    ours = versus_httpx(runs, "sdk", metric)
+    row = {
+        "httpx": statistics.median(values) if values else None,
+        "sdk": ours["median"],
+        "httpx_spread_pct": spread_pct(values),
+        "sdk_spread_pct": ours["spread_pct"],
+        "ratio": ours["ratio"],
+        "round_ratios": ours["round_ratios"],
+        "ratio_min": ours["ratio_min"],
+        "ratio_max": ours["ratio_max"],
+        "target": target,
+        "ok": None if target is None or ours["ratio"] is None else ours["ratio"] <= target,
+    }
+    if "official" in runs:  # measured with --official; None where it could not be measured
+        theirs = versus_httpx(runs, "official", metric)
+        row["official"] = theirs.pop("median")
+        row |= {f"official_{key}": value for key, value in theirs.items()}
+    return row
+
+
+def run_scenario(name: str, measure_one, rounds: int, counts: dict, impls=IMPLS) -> dict:
     title = SCENARIOS[name][0].format(**counts)
-    runs: dict[str, list[dict | None]] = {impl: [] for impl in IMPLS}
+    runs: dict[str, list[dict | None]] = {impl: [] for impl in impls}
     for i in range(rounds):
-        for impl in IMPLS:
+        for impl in impls:
             runs[impl].append(measure_one(name, impl))
         print(f"  {title}: round {i + 1}/{rounds} done", file=sys.stderr, flush=True)
     rows = [
         {"metric": metric, "label": label} | figures(runs, metric, target)
         for metric, label, target in SCENARIOS[name][1]
     ]
-    # Both sides must have read the same results, or the comparison means nothing.
-    works = {json.dumps(run.get("work")) for impl in IMPLS for run in runs[impl] if run}
+    # Every side must have read the same results, or the comparison means nothing.
+    works = {json.dumps(run.get("work")) for impl in impls for run in runs[impl] if run}
     return {"title": title, "rows": rows, "same_work": len(works) == 1, "runs": runs}
 
 
@@ -240,28 +284,34 @@ def with_spread(value: float | None, spread: float | None) -> str:
     return fmt(value) + (f" ±{spread:.0f}%" if spread is not None else "")
 
 
-def table(results: dict) -> str:
+def ratio_text(ratio: float | None) -> str:
+    return f"{ratio:.2f}x" if ratio is not None else "-"
+
+
+def table(results: dict, official: bool = False) -> str:
     header = ["scenario", "metric", "httpx", "sdk", "ratio", "per round", "target", "ok?"]
+    header += ["official", "official/httpx"] * official
     lines = [header]
     for result in results.values():
         for i, row in enumerate(result["rows"]):
             ok = {None: "", True: "yes", False: "NO"}[row["ok"]]
             target = f"≤ {row['target']}x" if row["target"] else ""
-            ratio = f"{row['ratio']:.2f}x" if row["ratio"] is not None else "-"
             low, high = row["ratio_min"], row["ratio_max"]
             span = "-" if low is None else f"{low:.2f}-{high:.2f}"
-            lines.append(
-                [
-                    result["title"] if i == 0 else "",
-                    row["label"],
-                    with_spread(row["httpx"], row["httpx_spread_pct"]),
-                    with_spread(row["sdk"], row["sdk_spread_pct"]),
-                    ratio,
-                    span,
-                    target,
-                    ok,
-                ]
-            )
+            line = [
+                result["title"] if i == 0 else "",
+                row["label"],
+                with_spread(row["httpx"], row["httpx_spread_pct"]),
+                with_spread(row["sdk"], row["sdk_spread_pct"]),
+                ratio_text(row["ratio"]),
+                span,
+                target,
+                ok,
+            ]
+            if official:
+                line.append(with_spread(row.get("official"), row.get("official_spread_pct")))
+                line.append(ratio_text(row.get("official_ratio")))
+            lines.append(line)
     widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
     out = []
     for n, line in enumerate(lines):
@@ -288,6 +338,11 @@ def main() -> None:
     parser.add_argument(
         "--json", type=Path, default=HERE / "results" / "latest.json", help="raw numbers file"
     )
+    parser.add_argument(
+        "--official",
+        action="store_true",
+        help="also measure the official SDK (PyPI's openrouter), in benchmarks/.venv-official",
+    )
     args = parser.parse_args()
     rounds = args.rounds or (3 if args.quick else 7)
     counts = QUICK if args.quick else FULL
@@ -297,33 +352,46 @@ def main() -> None:
     else:
         python, env = sys.executable, clean_env(keep_pythonpath=True)
 
+    # Which interpreter and environment measure each implementation.
+    pythons = dict.fromkeys(IMPLS, (python, env))
+    if args.official:
+        # Never with PYTHONPATH, even with --venv current: `import openrouter` would find src/.
+        pythons["official"] = (str(official_venv()), clean_env())
+    impls = tuple(pythons)
+
     info = machine(python, env)
     print(f"machine: {info['cpu']}, {info['cores']} cores, {info['python']}, {info['platform']}")
     print("versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
     print(f"interpreter: {python} (--venv {args.venv})")
-    print(f"{rounds} rounds, fresh process per measurement, httpx and sdk interleaved, medians;")
+    if args.official:
+        info["official"] = versions(*pythons["official"])
+        print("official SDK: " + ", ".join(f"{k} {v}" for k, v in info["official"].items()))
+    print(f"{rounds} rounds, fresh process per measurement, {', '.join(impls)} interleaved,")
+    print("medians; ratios are over httpx, measured in the same round;")
     print("±: farthest round from the median; per round: range of the rounds' sdk/httpx ratios\n")
     sys.stdout.flush()
 
-    subprocess.run([python, "-c", COMPILE], env=env, check=True)
+    for impl in impls[1:]:  # the SDKs (httpx runs with the sdk's interpreter)
+        subprocess.run([pythons[impl][0], "-c", COMPILE], env=pythons[impl][1], check=True)
     server, url = start_server()
     try:
 
         def measure_one(scenario: str, impl: str) -> dict | None:
-            return measure(python, env, scenario, impl, url, args.quick)
+            return measure(*pythons[impl], scenario, impl, url, args.quick)
 
-        results = {name: run_scenario(name, measure_one, rounds, counts) for name in names}
+        results = {name: run_scenario(name, measure_one, rounds, counts, impls) for name in names}
     finally:
         server.terminate()
         server.wait(timeout=10)
 
-    print(table(results))
+    print(table(results, args.official))
     for result in results.values():
         if not result["same_work"]:
-            print(f"WARNING: {result['title']}: httpx and sdk did not read the same results")
+            print(f"WARNING: {result['title']}: {', '.join(impls)} did not read the same results")
     out = args.json
     out.parent.mkdir(parents=True, exist_ok=True)
     report = {"machine": info, "venv": args.venv, "rounds": rounds, "quick": args.quick}
+    report["implementations"] = list(impls)
     out.write_text(json.dumps(report | {"counts": counts, "results": results}, indent=2) + "\n")
     print(f"\nraw numbers in {out}")
 
