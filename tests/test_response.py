@@ -369,3 +369,18 @@ async def test_envelope_faults(api: Api, fake: FakeServer) -> None:
     fake.inject(error_envelope_event=True, error_after=0)
     with pytest.raises(errors.BadGatewayResponseError):
         await api.stream(model="fake-labs/stream-diffusion", prompt="x")
+
+
+def test_a_repair_does_not_copy_the_images() -> None:
+    from openrouter._response import ESSENTIAL, repair
+
+    b64 = B64 * 1000
+    value = result(data=[{"b64_json": b64}], usage_cost={"amount": 0.04})
+    res = repair(
+        c.ImageGenerationResponse.model_validate,
+        value,
+        ESSENTIAL["ImageGenerationResponse"],
+        "ImageGenerationResponse",
+    )
+    assert res.data[0].b64_json is b64  # the same string: megabytes are never copied
+    assert value["usage"]["cost"] == {"amount": 0.04}  # the input is left whole

@@ -280,7 +280,7 @@ def repair(validate: Callable[[Any], T], value: Any, essential: frozenset[str], 
 
     from .components import KNOWN_TYPE
 
-    work = json.loads(json.dumps(value))  # a copy to take values out of; `value` stays whole
+    work = _containers(value)  # to take values out of, while `value` stays whole
     steps: dict[Path, str] = {}  # path -> what was done there: "deleted", then "nulled"
     for _ in range(_MAX_PASSES):
         try:
@@ -290,7 +290,7 @@ def repair(validate: Callable[[Any], T], value: Any, essential: frozenset[str], 
             # Locate every error before taking anything out: the paths are in this data.
             spots = [
                 _locate(work, e["loc"], e["type"] == "missing")
-                for e in exc.errors()
+                for e in exc.errors(include_url=False, include_input=False)
                 if e["type"] != KNOWN_TYPE  # the catch-all's refusal: not a value to repair
             ]
             done: list[Path] = []
@@ -312,6 +312,16 @@ def repair(validate: Callable[[Any], T], value: Any, essential: frozenset[str], 
             _put_back(result, path, _get(value, path))
         _warn(what, path, _get(value, path) if present else None, present)
     return result
+
+
+def _containers(value: Any) -> Any:
+    """A copy of the dicts and lists of a JSON value; the strings (megabytes of base64 in an
+    image) and numbers are shared, not copied."""
+    if isinstance(value, dict):
+        return {key: _containers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_containers(item) for item in value]
+    return value
 
 
 def _locate(data: Any, loc: tuple[Any, ...], missing: bool) -> Path:

@@ -241,7 +241,8 @@ def test_a_refused_key_stops_the_batch_and_a_rerun_does_it_all(tmp_path: Path) -
 
 def test_bad_jobs_files_are_usage_errors(cli: Cli, fake: FakeServer, tmp_path: Path) -> None:
     cases = {
-        '{"prompt": "a"}\n{oops\n': "jobs.jsonl:2: not valid JSON",
+        '{"prompt": "a"}\n{oops\n': "jobs.jsonl:2 is not valid JSON",
+        '{"prompt": "a"}\n[1]\n': "jobs.jsonl:2 must be a JSON object",
         '{"model": "m"}\n': "jobs.jsonl:1: no prompt",
         '{"prompt": "a"}\n': "jobs.jsonl:1: no model (or pass -m MODEL)",
         '{"prompt": "a", "model": "m", "colour": "red"}\n': "unknown field 'colour'",

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ._errors import UsageError
-from ._params import BY_NAME, convert
+from ._params import BY_NAME, convert, json_object
 
 DONE, FAILED, STOPPED = "done", "failed", "stopped"
 """Job states in the manifest. ``stopped``: not finished because the batch stopped (a
@@ -71,12 +71,9 @@ def _rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         try:
-            value = json.loads(line)
+            rows.append((number, json_object(line, f"{path}:{number}")))
         except ValueError as exc:
-            raise UsageError(f"{path}:{number}: not valid JSON ({exc})") from None
-        if not isinstance(value, dict):
-            raise UsageError(f"{path}:{number}: each line must be a JSON object")
-        rows.append((number, value))
+            raise UsageError(str(exc)) from None
     return rows
 
 
