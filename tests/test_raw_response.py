@@ -3,6 +3,7 @@ end to end against the fake server (each test body runs with both clients)."""
 
 from __future__ import annotations
 
+import copy
 import datetime
 import inspect
 import pickle
@@ -178,6 +179,34 @@ async def test_results_carry_the_ids_of_their_call(api: Api, fake: FakeServer, m
     assert result.request_id == sent.request_id
     assert result.generation_id == sent.generation_id
     assert result.retries_taken == 0
+
+
+@pytest.mark.parametrize("method", list(RESULTS))
+async def test_results_keep_their_ids_when_pickled_or_copied(
+    api: Api, fake: FakeServer, method: str
+) -> None:
+    fake.inject(status=503, times=1)
+    result = await call(api, method, **ARGS[method])
+    ids = (result.request_id, result.generation_id, result.retries_taken)
+    assert ids[0] is not None and ids[2] == 1
+    copies = [
+        pickle.loads(pickle.dumps(result)),
+        copy.copy(result),
+        copy.deepcopy(result),
+        result.model_copy(),
+        result.model_copy(deep=True),
+    ]
+    for copied in copies:
+        assert (copied.request_id, copied.generation_id, copied.retries_taken) == ids
+        assert copied == result and copied.to_dict() == result.to_dict()
+    # The ids are not fields: never dumped, never compared.
+    assert "request_id" not in result.to_json() and "_call" not in result.model_dump()
+
+
+def test_a_result_made_by_hand_has_no_ids() -> None:
+    made = components.ImageModelsListResponse(data=[])
+    assert (made.request_id, made.generation_id, made.retries_taken) == (None, None, 0)
+    assert pickle.loads(pickle.dumps(made)).request_id is None
 
 
 async def test_streams_carry_the_ids_of_their_call(api: Api, fake: FakeServer) -> None:

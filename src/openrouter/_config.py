@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from ._request import (
+    ATTRIBUTION,
     HeaderValue,
     bearer,
     check_headers,
@@ -27,13 +28,6 @@ from .errors import ParameterError
 
 DEFAULT_SERVER_URL = "https://openrouter.ai/api/v1"
 USER_AGENT = f"openrouter-python/{__version__} (images; httpx {httpx.__version__})"
-ATTRIBUTION = (
-    # (parameter, header, environment variable): the app attribution headers, set on the
-    # client (argument, else environment) or per call.
-    ("http_referer", "HTTP-Referer", "OPENROUTER_HTTP_REFERER"),
-    ("x_open_router_title", "X-OpenRouter-Title", "OPENROUTER_X_OPEN_ROUTER_TITLE"),
-    ("x_open_router_categories", "X-OpenRouter-Categories", "OPENROUTER_X_OPEN_ROUTER_CATEGORIES"),
-)
 
 
 class Config:

@@ -55,10 +55,13 @@ if TYPE_CHECKING:
     )
 
 
-def _generated(response: httpx.Response, spec: _request.RequestSpec, stream: Any) -> Any:
-    """The result of ``generate``: a stream of ``stream``'s class, or the parsed images."""
+def _generated(response: httpx.Response, spec: _request.RequestSpec, stream: str) -> Any:
+    """The result of ``generate``: a stream (of the class ``_streaming.<stream>``), or the
+    parsed images."""
     if spec.stream:
-        return stream.open(response, spec.secret)
+        from . import _streaming
+
+        return getattr(_streaming, stream).open(response, spec.secret)
     from .components import ImageGenerationResponse
 
     return parse_json(response, ImageGenerationResponse, spec.secret)
@@ -66,7 +69,7 @@ def _generated(response: httpx.Response, spec: _request.RequestSpec, stream: Any
 
 def _edited(params: EditParams) -> GenerateParams:
     """``edit``'s keywords as ``generate``'s: the image(s) first among the references."""
-    _request.keywords("edit", params, EditParams.__annotations__)
+    _request.keywords("edit", params, _request.EDIT_KEYWORDS)
     if "image" not in params:
         raise TypeError("edit() missing required keyword argument: 'image'")
     rest: dict[str, Any] = dict(params)
@@ -253,13 +256,11 @@ class _AsyncMethods(_Resource):
         self, *, stream: bool | None = None, **params: Unpack[GenerateParams]
     ) -> ImageGenerationResponse | AsyncImageStream:
         """Generate images (async); see :meth:`Images.generate` for every parameter."""
-        from ._streaming import AsyncImageStream
-
         spec = _request.generate(self._client._config, stream, params)
         if self._preflight(params):
             self._checked(await self._listing_async(quiet=True), spec).raise_for_unsupported()
         response = await self._client._send_async(spec)
-        return self._result(response, spec, _generated, AsyncImageStream)  # type: ignore[no-any-return]
+        return self._result(response, spec, _generated, "AsyncImageStream")  # type: ignore[no-any-return]
 
     async def _capabilities_async(self, spec: _request.RequestSpec) -> CapabilityCheck:
         return self._checked(await self._listing_async(), spec)  # type: ignore[no-any-return]
@@ -333,12 +334,10 @@ class Images(_AsyncMethods, _Extras["ImageGenerationResponse", "ImageStream", "C
         :class:`~openrouter.ImageStream` of events. The keywords are the official SDK's, each
         described on ``GenerateParams`` (options: ``CallOptions``) in ``openrouter._request``.
         """
-        from ._streaming import ImageStream
-
         spec = _request.generate(self._client._config, stream, params)
         if self._preflight(params):
             self._checked(self._listing(quiet=True), spec).raise_for_unsupported()
-        return self._result(self._client._send(spec), spec, _generated, ImageStream)  # type: ignore[no-any-return]
+        return self._result(self._client._send(spec), spec, _generated, "ImageStream")  # type: ignore[no-any-return]
 
     def _capabilities(self, spec: _request.RequestSpec) -> CapabilityCheck:
         return self._checked(self._listing(), spec)  # type: ignore[no-any-return]

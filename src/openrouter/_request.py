@@ -12,6 +12,7 @@ import inspect
 import math
 import re
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, Union
 from urllib.parse import quote, urlencode, urlsplit
@@ -45,6 +46,15 @@ CONNECT_TIMEOUT_S = 10.0
 """A connection that takes longer than this is not going to work: fail (or retry) early."""
 
 HeaderValue = Union[str, bytes]  # noqa: UP007 - a runtime alias, evaluated on 3.10
+
+
+ATTRIBUTION = (
+    # (parameter, header, environment variable): the app attribution headers, set on the
+    # client (argument, else environment) or per call.
+    ("http_referer", "HTTP-Referer", "OPENROUTER_HTTP_REFERER"),
+    ("x_open_router_title", "X-OpenRouter-Title", "OPENROUTER_X_OPEN_ROUTER_TITLE"),
+    ("x_open_router_categories", "X-OpenRouter-Categories", "OPENROUTER_X_OPEN_ROUTER_CATEGORIES"),
+)
 
 
 class CallOptions(TypedDict, total=False):
@@ -149,14 +159,20 @@ OPTIONS = tuple(CallOptions.__annotations__)
 _BODY = tuple(k for k in GenerateParams.__annotations__ if k not in GenerateOptions.__annotations__)
 GENERATE_FIELDS = frozenset((*_BODY, "stream"))
 """The body fields ``generate`` has a keyword for (wire names are the keywords)."""
+_OPTIONAL_BODY = frozenset(_BODY[2:])  # after model and prompt
+# The keywords each method takes, as sets: checked on every call.
+GENERATE_KEYWORDS = frozenset(GenerateParams.__annotations__)
+EDIT_KEYWORDS = frozenset(EditParams.__annotations__)
+_ENDPOINTS_KEYWORDS = frozenset(EndpointsParams.__annotations__)
+_OPTIONS_KEYWORDS = frozenset(OPTIONS)
 
 
-def keywords(method: str, params: Mapping[str, Any], allowed: Iterable[str]) -> None:
+def keywords(method: str, params: Mapping[str, Any], allowed: AbstractSet[str]) -> None:
     """Refuse keywords a method does not take, as Python does for a plain signature."""
-    known = set(allowed)
-    for name in params:
-        if name not in known:
-            raise TypeError(f"{method}() got an unexpected keyword argument {name!r}")
+    if params.keys() <= allowed:
+        return
+    unexpected = next(name for name in params if name not in allowed)
+    raise TypeError(f"{method}() got an unexpected keyword argument {unexpected!r}")
 
 
 def signature(params: type, first: tuple[str, ...], *, stream: bool = False) -> Any:
@@ -194,7 +210,7 @@ def signature(params: type, first: tuple[str, ...], *, stream: bool = False) -> 
     )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RequestSpec:
     """Everything needed to send one call, computed before any I/O.
 
@@ -234,52 +250,51 @@ def build(
         key = config.api_key()
         headers["authorization"] = bearer(key)
         secret = key.strip()
-    from ._config import ATTRIBUTION
-
+    # Most calls set no option at all: each is looked at only when it was given.
     for param, name, _ in ATTRIBUTION:
         value = options.get(param)
         if value:
             headers[name.lower()] = header_value(param, value)
     for param in ("http_headers", "extra_headers"):
-        for name, value in check_headers(param, options.get(param)).items():
-            headers[name.lower()] = value
-            # A key given here is scrubbed from what comes back, as the client's is.
-            secret = credential(name, value) or secret
+        given = options.get(param)
+        if given is not None:
+            for name, value in check_headers(param, given).items():
+                headers[name.lower()] = value
+                # A key given here is scrubbed from what comes back, as the client's is.
+                secret = credential(name, value) or secret
     retry_config = options.get("retries")
-    if retry_config is not None and not isinstance(retry_config, RetryConfig):
+    if retry_config is None:
+        retry_config = config.retry_config
+    elif not isinstance(retry_config, RetryConfig):
         raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
     server_url = options.get("server_url")
-    timeout_ms = options.get("timeout_ms")
-    base = check_url(server_url, "server_url") if server_url else config.server_url
+    url = (check_url(server_url, "server_url") if server_url else config.server_url) + path
+    extra_query = options.get("extra_query")
+    if extra_query is not None:
+        url += query_string(extra_query)
     extra_body = options.get("extra_body")
     if extra_body is not None:
         json = merge_body(json, extra_body, f"{method} {path}")
+    timeout_ms = options.get("timeout_ms")
+    timeout = config.timeout if timeout_ms is None else make_timeout(timeout_ms)
     return RequestSpec(
-        method=method,
-        url=base + path + query_string(options.get("extra_query")),
-        headers=headers,
-        json=json,
-        timeout=config.timeout if timeout_ms is None else make_timeout(timeout_ms),
-        retry_config=retry_config if retry_config is not None else config.retry_config,
-        stream=stream,
-        idempotent=method == "GET",
-        secret=secret,
+        method, url, headers, json, timeout, retry_config, stream, method == "GET", secret
     )
 
 
 def generate(config: Config, stream: bool | None, params: GenerateParams) -> RequestSpec:
     """Validate the arguments of ``images.generate`` and build its request."""
-    keywords("generate", params, GenerateParams.__annotations__)
+    keywords("generate", params, GENERATE_KEYWORDS)
     for name in ("model", "prompt"):
         if name not in params:
             raise TypeError(f"generate() missing required keyword argument: {name!r}")
-    body = generate_body({**params, "stream": stream})
+    body = generate_body(params, stream)
     return build(config, "POST", "/images", params, json=body, stream=bool(stream))
 
 
 def endpoints(config: Config, params: EndpointsParams) -> RequestSpec:
     """Validate the arguments of ``images.list_model_endpoints`` and build its request."""
-    keywords("list_model_endpoints", params, EndpointsParams.__annotations__)
+    keywords("list_model_endpoints", params, _ENDPOINTS_KEYWORDS)
     for name in ("author", "slug"):
         if name not in params:
             raise TypeError(f"list_model_endpoints() missing required keyword argument: {name!r}")
@@ -289,7 +304,7 @@ def endpoints(config: Config, params: EndpointsParams) -> RequestSpec:
 
 def models(config: Config, options: CallOptions) -> RequestSpec:
     """Build the request of ``images.list_models``."""
-    keywords("list_models", options, OPTIONS)
+    keywords("list_models", options, _OPTIONS_KEYWORDS)
     return build(config, "GET", "/images/models", options)
 
 
@@ -665,15 +680,15 @@ def _dump_model(
     return validated.model_dump(mode="json", **options)
 
 
-def generate_body(args: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON body of ``POST /images``: wire names, unset fields omitted."""
+def generate_body(args: Mapping[str, Any], stream: bool | None = None) -> dict[str, Any]:
+    """The JSON body of ``POST /images``: wire names, unset fields omitted (``args`` may
+    hold the call's options too: only body fields are read)."""
     body: dict[str, Any] = {
         "model": _check_str("model", args["model"], non_empty=True),
         "prompt": _check_str("prompt", args["prompt"], non_empty=True),
     }
-    for name in (*_BODY[2:], "stream"):
-        value = args.get(name)
-        if value is None:
+    for name, value in args.items():
+        if value is None or name not in _OPTIONAL_BODY:
             continue
         if name in _ENUMS:
             value = _check_enum(name, value)
@@ -688,9 +703,6 @@ def generate_body(args: Mapping[str, Any]) -> dict[str, Any]:
                 raise ParameterError(name, f"must be at most 256 characters, got {len(value)}")
         elif name in ("size", "user"):
             value = _check_str(name, value)
-        elif name == "stream":
-            if not isinstance(value, bool):
-                raise ParameterError(name, f"must be True or False, got {value!r}")
         elif name == "input_references":
             value = _input_references(value)
         else:  # provider, trace
@@ -704,6 +716,10 @@ def generate_body(args: Mapping[str, Any]) -> dict[str, Any]:
             else:
                 value = _dump_model(name, value, components.TraceConfig, nulls=False)
         body[name] = value
+    if stream is not None:
+        if not isinstance(stream, bool):
+            raise ParameterError("stream", f"must be True or False, got {stream!r}")
+        body["stream"] = stream
     check_json("", body)
     return body
 

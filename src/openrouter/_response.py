@@ -30,7 +30,7 @@ import datetime
 import json
 import logging
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import httpx
 
@@ -67,10 +67,11 @@ _MAX_PASSES = 12
 _warned: set[tuple[str, str]] = set()
 
 
-REQUEST_ID_HEADERS = ("x-request-id",)
-"""The response headers that carry the API's id of a request, first found wins."""
-GENERATION_ID_HEADERS = ("x-generation-id",)
-"""The response headers that carry the id of a generation (``gen-...``), first found wins."""
+REQUEST_ID_HEADER = b"x-request-id"
+"""The response header that carries the API's id of a request."""
+GENERATION_ID_HEADER = b"x-generation-id"
+"""The response header that carries the id of a generation (``gen-...``)."""
+_ID_HEADERS = (REQUEST_ID_HEADER, GENERATION_ID_HEADER)
 RETRIES_TAKEN = "openrouter.retries_taken"
 ELAPSED = "openrouter.elapsed"
 # Keys of `httpx.Response.extensions` (a dict httpx leaves open to its users) under which
@@ -79,23 +80,24 @@ ELAPSED = "openrouter.elapsed"
 
 def call_ids(response: httpx.Response | None) -> tuple[str | None, str | None, int]:
     """The request id and generation id the API sent with ``response`` (``None`` when it
-    sent none), and how many retries the call took before it (0 without a response)."""
+    sent none or an empty one; the first one wins), and how many retries the call took
+    before it (0 without a response)."""
     if response is None:
         return None, None, 0
-    headers = response.headers
+    ids: dict[bytes, bytes] = {}
+    # One pass over the raw headers: every call does this, and a lookup by name would scan
+    # them and decode them once per name.
+    for name, value in response.headers.raw:
+        name = name.lower()
+        if name in _ID_HEADERS and not ids.get(name):
+            ids[name] = value
+    encoding = response.headers.encoding
+    request_id, generation_id = ids.get(REQUEST_ID_HEADER), ids.get(GENERATION_ID_HEADER)
     return (
-        _header(headers, REQUEST_ID_HEADERS),
-        _header(headers, GENERATION_ID_HEADERS),
+        request_id.decode(encoding) if request_id else None,
+        generation_id.decode(encoding) if generation_id else None,
         response.extensions.get(RETRIES_TAKEN, 0),
     )
-
-
-def _header(headers: httpx.Headers, names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value: str | None = headers.get(name)
-        if value:
-            return value
-    return None
 
 
 class RawResponse(Generic[T]):
@@ -163,20 +165,20 @@ def parse_json(response: httpx.Response, model: type[M], secret: str | None = No
     A result (``components._CallResult``) gets the ids of its call (see :func:`call_ids`).
     """
     result = _validate(response, model, secret)
-    if "_call" in model.__private_attributes__:  # a _CallResult, known without an import
-        result._call = call_ids(response)  # type: ignore[attr-defined]
+    if "_call" in getattr(model, "__slots__", ()):  # a _CallResult, known without an import
+        object.__setattr__(result, "_call", call_ids(response))
     return result
 
 
 def _validate(response: httpx.Response, model: type[M], secret: str | None) -> M:
-    from pydantic import ValidationError
-
     raise_for_status(response, secret)
     content = response.content
     try:
         return model.model_validate_json(content)
-    except ValidationError as exc:
-        first = exc
+    except ValueError as exc:  # pydantic's ValidationError, without importing it per call
+        first = cast("ValidationError", exc)
+    from pydantic import ValidationError
+
     try:
         value = json.loads(content)
     except ValueError:

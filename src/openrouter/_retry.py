@@ -191,7 +191,11 @@ class RetryPolicy:
         self.retried = 0
         self.unreachable = 0  # attempts that found nothing to connect to
         self.started = time.monotonic()
-        self.ranges = _status_ranges(
+
+    @property
+    def ranges(self) -> tuple[tuple[int, int], ...]:
+        """The status ranges to retry (``(429, 429), (500, 599)`` by default)."""
+        return _status_ranges(
             tuple(self.retry_config.status_codes_override or DEFAULT_RETRY_STATUSES)
         )
 

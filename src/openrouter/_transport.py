@@ -199,8 +199,12 @@ def _hide_key(*requests: httpx.Request | None) -> None:
     An httpx error keeps its request (and pickles it with its headers), and so does a
     response; the key must not travel with them into pickles and logs.
     """
-    for request in requests:
-        if request is not None and "authorization" in request.headers:
+    seen: set[int] = set()
+    for request in requests:  # (usually one request three times: each is looked at once)
+        if request is None or id(request) in seen:
+            continue
+        seen.add(id(request))
+        if "authorization" in request.headers:
             request.headers["authorization"] = "Bearer ***"
 
 
@@ -217,11 +221,14 @@ class _Log:
     logged). The logger may be any object with a ``debug`` method, as the official SDK's."""
 
     def __init__(self, logger: Any, spec: RequestSpec) -> None:
-        self.logger = logger
-        self.where = f"{spec.method} {spec.url}"
-        self.started = time.perf_counter()
+        self.logger, self.spec = logger, spec
+        self.started = 0.0
         is_enabled = getattr(logger, "isEnabledFor", None)
         self.debug = is_enabled(logging.DEBUG) if is_enabled else True
+
+    @property
+    def where(self) -> str:
+        return f"{self.spec.method} {self.spec.url}"
 
     def sent(self, attempt: int) -> None:
         if self.debug:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, Optional, TypeAlias, 
 import pydantic
 from pydantic import ConfigDict, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
-from typing_extensions import NotRequired, TypedDict
+from typing_extensions import NotRequired, Self, TypedDict
 
 if TYPE_CHECKING:
     from ._streaming import AsyncImageStream, ImageStream
@@ -130,26 +130,51 @@ class _CallResult(BaseModel):
     """Base of the results of a call: they also tell which call it was (never dumped)."""
 
     # (request id, generation id, retries taken), set after parsing by `_response.parse_json`.
-    # One private attribute defaulting to None: pydantic sets it up on every validation, and
-    # a default it would have to copy (a tuple) costs twice as much.
-    _call: tuple[str | None, str | None, int] | None = None
+    # A slot rather than a pydantic private attribute, which pydantic would set up with a
+    # Python call after every validation; pickles and copies carry it (below).
+    __slots__ = ("_call",)
+    if TYPE_CHECKING:
+        _call: tuple[str | None, str | None, int]
+
+    def _ids(self) -> tuple[str | None, str | None, int]:
+        try:
+            return self._call
+        except AttributeError:  # a result made by hand, not by a call
+            return None, None, 0
 
     @property
     def request_id(self) -> str | None:
         """The API's id of the request (``x-request-id``), to quote to support; ``None``
         when the API sent none."""
-        return self._call[0] if self._call else None
+        return self._ids()[0]
 
     @property
     def generation_id(self) -> str | None:
         """The id of the generation (``x-generation-id``, ``gen-...``); ``None`` when the
         API sent none (discovery calls)."""
-        return self._call[1] if self._call else None
+        return self._ids()[1]
 
     @property
     def retries_taken(self) -> int:
         """How many times the call was retried before this result came (0: first try)."""
-        return self._call[2] if self._call else 0
+        return self._ids()[2]
+
+    def __getstate__(self) -> dict[Any, Any]:
+        return {**super().__getstate__(), "_call": self._ids()}
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        object.__setattr__(self, "_call", state.get("_call", (None, None, 0)))
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        object.__setattr__(copied, "_call", self._ids())
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        copied = super().__deepcopy__(memo)
+        object.__setattr__(copied, "_call", self._ids())
+        return copied
 
 
 # --------------------------------------------------------------------------------------
