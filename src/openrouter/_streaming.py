@@ -36,8 +36,10 @@ from ._transport import closed_under, shut_down, wrap_transport_error
 from .components import (
     ImageGenCompletedEvent,
     ImageGenerationResponse,
+    ImageGenPartialImageEvent,
     ImageGenStreamErrorEvent,
     ImageGenStreamErrorEventError,
+    ImageGenTextChunkEvent,
     ImageStreamEvent,
     ImageStreamingResponseData,
     UnknownImageStreamingResponseData,
@@ -51,6 +53,9 @@ if TYPE_CHECKING:
 __all__ = ["AsyncImageStream", "EventDecoder", "ImageStream"]
 
 _EVENT = TypeAdapter[ImageStreamingResponseData](ImageStreamingResponseData)
+# The core validator itself, without TypeAdapter's Python wrapper: called once per event.
+_VALIDATE_EVENT = _EVENT.validator.validate_json
+_PLAIN_EVENTS = frozenset({ImageGenTextChunkEvent, ImageGenPartialImageEvent})
 EventT = TypeVar("EventT", covariant=True, default=ImageStreamEvent)
 
 
@@ -68,16 +73,32 @@ class EventDecoder:
 
     def decode(self, sse: ServerSentEvent) -> ImageStreamEvent | None:
         """The typed event of one SSE message, or ``None`` for one to skip (see ``done``)."""
-        data = sse.data
-        if not data:  # comment-only or id-only messages
-            return None
-        if data == "[DONE]":
-            self.done = True
-            return None
+        # Run once per event (tens of thousands in a stream): text chunks and partial
+        # images, the bulk of a stream, take the shortest path.
         try:
-            event = _EVENT.validate_json(data)
-        except ValidationError as exc:
-            event = self._lenient(data, sse.event, exc)
+            event = _VALIDATE_EVENT(sse.data)
+        except ValidationError:
+            return self._unusual(sse, None)
+        if type(event) in _PLAIN_EVENTS:
+            return event  # type: ignore[no-any-return]
+        return self._unusual(sse, event)
+
+    def _unusual(
+        self, sse: ServerSentEvent, event: ImageStreamingResponseData | None
+    ) -> ImageStreamEvent | None:
+        """:meth:`decode` of anything but a text chunk or a partial image (``event``: the
+        validated data, ``None`` if it did not validate)."""
+        data = sse.data
+        if event is None:
+            if not data:  # comment-only or id-only messages
+                return None
+            if data == "[DONE]":
+                self.done = True
+                return None
+            try:
+                event = _EVENT.validate_json(data)
+            except ValidationError as exc:
+                event = self._lenient(data, sse.event, exc)
         kind = type(event)
         if kind is UnknownImageStreamingResponseData and "type" not in event.model_fields_set:
             # No `type` in the data: an `{"error": ...}` object, or a name given only in the
