@@ -19,7 +19,6 @@ forked child, or on another loop, the client opens a new one (see ``_check_proce
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 import weakref
@@ -279,6 +278,8 @@ class _BaseClient:
 
 def _running_loop() -> object:
     """The running event loop (``None`` under another async library, such as trio)."""
+    import asyncio  # here: a sync program need not pay for importing it (~10 ms)
+
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
