@@ -160,6 +160,7 @@ _BODY = tuple(k for k in GenerateParams.__annotations__ if k not in GenerateOpti
 GENERATE_FIELDS = frozenset((*_BODY, "stream"))
 """The body fields ``generate`` has a keyword for (wire names are the keywords)."""
 _OPTIONAL_BODY = frozenset(_BODY[2:])  # after model and prompt
+_BODY_KEYWORDS = frozenset(_BODY)
 # The keywords each method takes, as sets: checked on every call.
 GENERATE_KEYWORDS = frozenset(GenerateParams.__annotations__)
 EDIT_KEYWORDS = frozenset(EditParams.__annotations__)
@@ -250,7 +251,19 @@ def build(
         key = config.api_key()
         headers["authorization"] = bearer(key)
         secret = key.strip()
-    # Most calls set no option at all: each is looked at only when it was given.
+    if options.keys() <= _BODY_KEYWORDS:  # no per-call option (most calls): client settings
+        url, timeout = config.server_url + path, config.timeout
+        return RequestSpec(
+            method,
+            url,
+            headers,
+            json,
+            timeout,
+            config.retry_config,
+            stream,
+            method == "GET",
+            secret,
+        )
     for param, name, _ in ATTRIBUTION:
         value = options.get(param)
         if value:
@@ -492,6 +505,8 @@ def check_json(param: str, value: Any, *, strict: bool = False) -> None:
             )
     elif isinstance(value, dict):
         for key, item in value.items():
+            if type(item) is str and item.isascii() and type(key) is str and key.isascii():
+                continue  # the common case, without building a path for an error
             # A key that cannot be sent is shown by its repr, which escapes the surrogate.
             path = f"{param}.{key}" if param else str(key)
             if strict and not isinstance(key, str):

@@ -117,14 +117,11 @@ class Lifeline:
     """
 
     def __init__(self) -> None:
-        self._closing = threading.Event()
+        self.closed = False
+        """Whether the client was closed (read before every attempt: a plain attribute)."""
+        self._closing = threading.Event()  # set with `closed`, for waits between retries
         self._streams: weakref.WeakSet[Any] = weakref.WeakSet()
         self._lock = threading.Lock()
-
-    @property
-    def closed(self) -> bool:
-        """Whether the client was closed."""
-        return self._closing.is_set()
 
     def trace(self, event: str, info: dict[str, Any]) -> None:
         """httpx's ``trace`` callback for a sync pool (called ~10 times per request)."""
@@ -146,6 +143,7 @@ class Lifeline:
     def close(self) -> None:
         """Mark the client closed and shut its connections down (waking calls in flight)."""
         with self._lock:
+            self.closed = True
             self._closing.set()
             streams = list(self._streams)
         for stream in streams:
@@ -210,6 +208,8 @@ def _hide_key(*requests: httpx.Request | None) -> None:
 
 def _request_of(outcome: object) -> httpx.Request | None:
     """The request of a response or an httpx error (after redirects, not the one sent first)."""
+    if outcome is None:
+        return None
     try:
         return outcome.request  # type: ignore[attr-defined, no-any-return]
     except (RuntimeError, AttributeError):  # httpx raises RuntimeError when there is none
@@ -230,21 +230,20 @@ class _Log:
     def where(self) -> str:
         return f"{self.spec.method} {self.spec.url}"
 
+    # `sent` and `received` are called only when `debug` is true.
     def sent(self, attempt: int) -> None:
-        if self.debug:
-            self.started = time.perf_counter()
-            self.logger.debug("request %s (attempt %d)", self.where, attempt)
+        self.started = time.perf_counter()
+        self.logger.debug("request %s (attempt %d)", self.where, attempt)
 
     def received(self, response: httpx.Response) -> None:
-        if self.debug:
-            ms = (time.perf_counter() - self.started) * 1000
-            self.logger.debug(
-                "response %s -> %d %s in %.1f ms",
-                self.where,
-                response.status_code,
-                response.headers.get("content-type", ""),
-                ms,
-            )
+        ms = (time.perf_counter() - self.started) * 1000
+        self.logger.debug(
+            "response %s -> %d %s in %.1f ms",
+            self.where,
+            response.status_code,
+            response.headers.get("content-type", ""),
+            ms,
+        )
 
     def retrying(self, delay: float, reason: str, retry: int) -> None:
         log = getattr(self.logger, "info", self.logger.debug)
@@ -307,7 +306,8 @@ class Call:
         closed = _closed(self.client, self.lifeline)
         if closed is not None:
             raise closed
-        self.log.sent(self.policy.retried + 1)
+        if self.log.debug:
+            self.log.sent(self.policy.retried + 1)
         return self.request
 
     def must_read(self, response: httpx.Response) -> bool:
@@ -340,7 +340,8 @@ class Call:
         """``None`` to return ``response`` (a success, or an error not to retry), or the
         wait before the next attempt (the caller closes the response)."""
         self.response = response
-        self.log.received(response)
+        if self.log.debug:
+            self.log.received(response)
         delay = None
         if not is_success(response):
             delay = self.policy.delay_for_status(response.status_code, response.headers)
