@@ -131,6 +131,15 @@ def test_config_validation_names_the_parameter() -> None:
         BackoffStrategy(-1, 1000, 2, 1000)
 
 
+def test_each_config_gets_its_own_default_backoff() -> None:
+    first, second = RetryConfig("backoff"), RetryConfig("backoff")
+    first.backoff.max_interval = 1  # changes this config's backoff, and no other
+    assert second.backoff.max_interval == 8_000
+    assert DEFAULT_RETRY_CONFIG.backoff.max_interval == 8_000
+    assert first.backoff is not second.backoff
+    assert second.backoff == BackoffStrategy.default() == DEFAULT_RETRY_CONFIG.backoff
+
+
 def test_default_policy_is_bounded() -> None:
     assert DEFAULT_RETRY_CONFIG.strategy == "backoff"
     assert DEFAULT_RETRY_CONFIG.backoff.max_elapsed_time == 30_000

@@ -24,6 +24,7 @@ The default policy is deliberate, because an image generation costs money:
 
 from __future__ import annotations
 
+import copy
 import math
 import random
 import time
@@ -80,6 +81,12 @@ class BackoffStrategy:
                 )
                 raise ParameterError(name, f"must be {allowed}, got {value!r}")
 
+    @classmethod
+    def default(cls) -> BackoffStrategy:
+        """A new copy of the default backoff: 0.5 s doubling up to 8 s, no new attempt after
+        30 s (``RetryConfig("backoff")`` gets one; changing it changes no other)."""
+        return copy.copy(DEFAULT_BACKOFF)
+
 
 DEFAULT_BACKOFF = BackoffStrategy(
     initial_interval=500, max_interval=8_000, exponent=2.0, max_elapsed_time=30_000
@@ -100,7 +107,7 @@ class RetryConfig:
     """
 
     strategy: str
-    backoff: BackoffStrategy = field(default_factory=lambda: DEFAULT_BACKOFF)
+    backoff: BackoffStrategy = field(default_factory=BackoffStrategy.default)
     retry_connection_errors: bool = True
     status_codes_override: list[str] | None = None
 
