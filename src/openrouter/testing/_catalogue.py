@@ -30,11 +30,11 @@ from typing import Any, Literal
 
 __all__ = ["MODELS", "Endpoint", "FakeModel", "Price"]
 
-#: Image kinds: raster models produce PNG/JPEG/WebP, vector models produce SVG.
 ImageKind = Literal["raster", "vector"]
+"""Image kinds: raster models produce PNG/JPEG/WebP, vector models produce SVG."""
 
-#: How a model streams when asked with ``stream: true``.
 StreamStyle = Literal["partial_images", "text_chunks"]
+"""How a model streams when asked with ``stream: true``."""
 
 
 @dataclass(frozen=True)
@@ -371,10 +371,10 @@ GEMINI_FLASH_IMAGE = FakeModel(
     ),
 )
 
-#: The catalogue: model id -> :class:`FakeModel` (read-only, in listing order).
 MODELS: Mapping[str, FakeModel] = MappingProxyType(
     {
         model.id: model
         for model in (PIXEL_XL, STREAM_DIFFUSION, VECTOR_1, GPT_IMAGE_1, GEMINI_FLASH_IMAGE)
     }
 )
+"""The catalogue: model id -> :class:`FakeModel` (read-only, in listing order)."""

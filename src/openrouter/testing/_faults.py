@@ -24,11 +24,11 @@ from ._responses import Plan, body_plan, dumps, error_envelope
 
 __all__ = ["API_PREFIX", "DropMode", "Fault", "fault_plan", "stream_error"]
 
-#: The API's path prefix; a fault's ``path`` is relative to it.
 API_PREFIX = "/api/v1"
+"""The API's path prefix; a fault's ``path`` is relative to it."""
 
-#: How a fault cuts the connection, see :class:`Fault`.
 DropMode = Literal["mid-body", "mid-stream", "before-headers"]
+"""How a fault cuts the connection, see :class:`Fault`."""
 
 
 def _new_fault_id() -> str:

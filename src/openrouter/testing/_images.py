@@ -28,16 +28,16 @@ __all__ = [
     "render_svg",
 ]
 
-#: The media type of each output format.
 MEDIA_TYPES = {
     "png": "image/png",
     "jpeg": "image/jpeg",
     "webp": "image/webp",
     "svg": "image/svg+xml",
 }
+"""The media type of each output format."""
 
-#: Rendered long side per resolution tier: 1/16 of the nominal size keeps tests fast.
 _TIER_LONG_SIDE = {"512": 32, "768": 48, "1K": 64, "1.5K": 96, "2K": 128, "4K": 256}
+"""Rendered long side per resolution tier: 1/16 of the nominal size keeps tests fast."""
 _SCALE = 16
 _MIN_SIDE = 8
 

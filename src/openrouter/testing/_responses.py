@@ -26,8 +26,8 @@ __all__ = [
     "json_plan",
 ]
 
-#: The SSE comment OpenRouter sends to keep a stream alive while the model works.
 PROCESSING = b": OPENROUTER PROCESSING\n\n"
+"""The SSE comment OpenRouter sends to keep a stream alive while the model works."""
 
 
 @dataclass
