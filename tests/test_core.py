@@ -97,6 +97,20 @@ def test_body_uses_wire_names_and_keeps_set_values() -> None:
     assert list(s.json)[:2] == ["model", "prompt"]
 
 
+def test_the_body_and_the_first_error_do_not_depend_on_the_keywords_order() -> None:
+    given = {"user": "u1", "seed": 3, "size": "1024x1024", "n": 2, "quality": "low"}
+    forward, backward = spec(**given), spec(**dict(reversed(given.items())))
+    assert list(forward.json) == list(backward.json)  # the same bytes either way
+    assert list(forward.json) == ["model", "prompt", "n", "quality", "seed", "size", "user"]
+    for bad in ({"seed": "x", "n": 99}, {"n": 99, "seed": "x"}):
+        with pytest.raises(ParameterError, match="^n:"):
+            spec(**bad)
+    both = {"extra_query": {"": 1}, "extra_body": {"n": 1}}
+    for options in (both, dict(reversed(both.items()))):
+        with pytest.raises(ParameterError, match="^extra_body:"):
+            spec(**options)
+
+
 def test_unknown_enum_values_are_sent_as_they_are() -> None:
     assert spec(aspect_ratio="7:3").json["aspect_ratio"] == "7:3"
 

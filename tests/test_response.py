@@ -16,7 +16,7 @@ import pytest
 
 from openrouter import components as c
 from openrouter import errors
-from openrouter._response import _warned, parse_json
+from openrouter._response import _warned, call_ids, parse_json
 from openrouter.testing import FakeServer
 
 from .conftest import Api
@@ -384,3 +384,27 @@ def test_a_repair_does_not_copy_the_images() -> None:
     )
     assert res.data[0].b64_json is b64  # the same string: megabytes are never copied
     assert value["usage"]["cost"] == {"amount": 0.04}  # the input is left whole
+
+
+def test_call_ids_take_the_first_non_empty_header_of_each_name() -> None:
+    headers = [
+        ("X-Request-Id", ""),
+        ("x-request-id", "req_1"),
+        ("X-REQUEST-ID", "req_2"),
+        ("x-generation-id", "gen-é".encode()),  # UTF-8: decoded as httpx decodes headers
+    ]
+    response = httpx.Response(200, headers=headers, extensions={"openrouter.retries_taken": 2})
+    assert call_ids(response) == ("req_1", "gen-é", 2)
+    assert call_ids(httpx.Response(200)) == (None, None, 0)
+    assert call_ids(None) == (None, None, 0)
+
+
+def test_a_result_pickled_by_an_earlier_version_keeps_its_ids() -> None:
+    # Earlier versions kept the ids as a pydantic private attribute: `__pydantic_private__`.
+    result = c.ImageModelsListResponse(data=[])
+    state = result.__getstate__()
+    del state["_call"]
+    state["__pydantic_private__"] = {"_call": ("req_1", None, 1)}
+    older = c.ImageModelsListResponse.__new__(c.ImageModelsListResponse)
+    older.__setstate__(state)
+    assert (older.request_id, older.generation_id, older.retries_taken) == ("req_1", None, 1)

@@ -156,3 +156,10 @@ def test_a_cut_off_success_is_retried_only_when_idempotent() -> None:
     assert RetryPolicy(fast(), idempotent=False).delay_for_error(exc, 200) is None
     assert RetryPolicy(fast(), idempotent=True).delay_for_error(exc, 200) is not None
     assert RetryPolicy(fast(), idempotent=False).delay_for_error(exc, 503) is not None
+
+
+def test_an_override_changed_after_the_config_was_made_is_checked_before_sending() -> None:
+    config = RetryConfig("backoff")
+    config.status_codes_override = ["abc"]  # RetryConfig checked its value when it was made
+    with pytest.raises(ParameterError, match="status_codes_override"):
+        RetryPolicy(config, idempotent=False)

@@ -67,6 +67,14 @@ def test_type_from_the_sse_event_field() -> None:
         EventDecoder().decode(sse({"error": {"message": "boom"}}, event="error"))
 
 
+def test_an_event_named_only_by_the_sse_field_is_read_leniently_or_a_typed_error() -> None:
+    # The data has no `type`; the SSE `event:` names a known type whose fields are missing.
+    chunk = EventDecoder().decode(sse({"text": "hi"}, event="image_generation.text_chunk"))
+    assert isinstance(chunk, c.ImageGenTextChunkEvent) and chunk.text == "hi"  # (repaired)
+    with pytest.raises(errors.ResponseValidationError, match="b64_json"):  # no image: an error
+        EventDecoder().decode(sse({"created": 1}, event="image_generation.completed"))
+
+
 def test_unknown_event_types_are_yielded_not_fatal() -> None:
     event = EventDecoder().decode(sse({"type": "image_generation.heartbeat", "n": 1}))
     assert isinstance(event, c.UnknownImageStreamingResponseData) and event.model_extra == {"n": 1}

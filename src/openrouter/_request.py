@@ -159,7 +159,7 @@ OPTIONS = tuple(CallOptions.__annotations__)
 _BODY = tuple(k for k in GenerateParams.__annotations__ if k not in GenerateOptions.__annotations__)
 GENERATE_FIELDS = frozenset((*_BODY, "stream"))
 """The body fields ``generate`` has a keyword for (wire names are the keywords)."""
-_OPTIONAL_BODY = frozenset(_BODY[2:])  # after model and prompt
+_OPTIONAL_BODY = _BODY[2:]  # after model and prompt
 _BODY_KEYWORDS = frozenset(_BODY)
 # The keywords each method takes, as sets: checked on every call.
 GENERATE_KEYWORDS = frozenset(GenerateParams.__annotations__)
@@ -282,12 +282,12 @@ def build(
         raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
     server_url = options.get("server_url")
     url = (check_url(server_url, "server_url") if server_url else config.server_url) + path
-    extra_query = options.get("extra_query")
-    if extra_query is not None:
-        url += query_string(extra_query)
     extra_body = options.get("extra_body")
     if extra_body is not None:
         json = merge_body(json, extra_body, f"{method} {path}")
+    extra_query = options.get("extra_query")
+    if extra_query is not None:
+        url += query_string(extra_query)
     timeout_ms = options.get("timeout_ms")
     timeout = config.timeout if timeout_ms is None else make_timeout(timeout_ms)
     return RequestSpec(
@@ -702,8 +702,9 @@ def generate_body(args: Mapping[str, Any], stream: bool | None = None) -> dict[s
         "model": _check_str("model", args["model"], non_empty=True),
         "prompt": _check_str("prompt", args["prompt"], non_empty=True),
     }
-    for name, value in args.items():
-        if value is None or name not in _OPTIONAL_BODY:
+    for name in _OPTIONAL_BODY:  # in the spec's order, whatever the keywords' order
+        value = args.get(name)
+        if value is None:
             continue
         if name in _ENUMS:
             value = _check_enum(name, value)

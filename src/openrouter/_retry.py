@@ -143,6 +143,9 @@ def _status_ranges(codes: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
     return tuple(_parse_status_pattern(code) for code in codes)
 
 
+_DEFAULT_RANGES = _status_ranges(DEFAULT_RETRY_STATUSES)
+
+
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     """The wait a response asks for: ``retry-after-ms``, else ``Retry-After`` in seconds
     or as an HTTP date. ``None`` when absent or unreadable."""
@@ -198,13 +201,9 @@ class RetryPolicy:
         self.retried = 0
         self.unreachable = 0  # attempts that found nothing to connect to
         self.started = time.monotonic()
-
-    @property
-    def ranges(self) -> tuple[tuple[int, int], ...]:
-        """The status ranges to retry (``(429, 429), (500, 599)`` by default)."""
-        return _status_ranges(
-            tuple(self.retry_config.status_codes_override or DEFAULT_RETRY_STATUSES)
-        )
+        # Read now, before anything is sent: a config changed after it was made is checked.
+        override = self.retry_config.status_codes_override
+        self.ranges = _status_ranges(tuple(override)) if override else _DEFAULT_RANGES
 
     def delay_for_status(self, status: int, headers: Mapping[str, str]) -> float | None:
         """Wait before retrying a response with this status, or ``None``."""

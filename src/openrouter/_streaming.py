@@ -107,7 +107,11 @@ class EventDecoder:
             if lenient is not None:
                 event = lenient
             elif sse.event not in ("", "message"):
-                event = _EVENT.validate_python({**event.model_dump(), "type": sse.event})
+                named = {**event.model_dump(), "type": sse.event}
+                try:
+                    event = _EVENT.validate_python(named)
+                except ValidationError as exc:  # read as any event that does not validate
+                    event = self._lenient(json.dumps(named), sse.event, exc)
             kind = type(event)
         if kind is ImageGenStreamErrorEvent:
             assert isinstance(event, ImageGenStreamErrorEvent)

@@ -165,7 +165,10 @@ class _CallResult(BaseModel):
 
     def __setstate__(self, state: dict[Any, Any]) -> None:
         super().__setstate__(state)
-        object.__setattr__(self, "_call", state.get("_call", (None, None, 0)))
+        # (earlier versions kept the ids as a pydantic private attribute)
+        private = state.get("__pydantic_private__") or {}
+        call = state.get("_call") or private.get("_call") or (None, None, 0)
+        object.__setattr__(self, "_call", call)
 
     def __copy__(self) -> Self:
         copied = super().__copy__()
