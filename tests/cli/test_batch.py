@@ -225,6 +225,23 @@ def test_failed_jobs_are_skipped_until_retry_failed(
     assert final(manifest(tmp_path / "out"))[failed["key"]]["attempts"] == 2
 
 
+def test_a_job_with_a_mistyped_model_suggests_the_closest_ones(
+    cli: Cli, fake: FakeServer, tmp_path: Path
+) -> None:
+    (tmp_path / "jobs.jsonl").write_text(
+        "".join(
+            json.dumps({"prompt": f"p{i}", "model": "fake-labs/pixel-x"}) + "\n" for i in range(3)
+        )
+    )
+    done = cli("images", "batch", "jobs.jsonl", "-o", "out")
+    assert done.code == 1
+    lines = [line for line in done.stderr.splitlines() if "failed p" in line]
+    assert len(lines) == 3, done.stderr
+    assert all(line.endswith("did you mean fake-labs/pixel-xl?") for line in lines)
+    listings = [r for r in fake.requests if r.method == "GET" and r.path.endswith("/models")]
+    assert len(listings) == 1  # listed once for the whole batch
+
+
 def test_a_refused_key_stops_the_batch_and_a_rerun_does_it_all(tmp_path: Path) -> None:
     write_jobs(tmp_path / "jobs.jsonl", 8)
     args = ("images", "batch", "jobs.jsonl", "-o", "out", "--concurrency", "2")

@@ -147,6 +147,7 @@ class Batch:
         self.paused_until = 0.0
         self.client: AsyncOpenRouter | None = None
         self.changed: asyncio.Event | None = None
+        self.model_ids: asyncio.Task[list[str]] | None = None  # listed once, on a first 404
 
     # The loop ---------------------------------------------------------------------------
 
@@ -268,6 +269,25 @@ class Batch:
 
     # One job ------------------------------------------------------------------------------
 
+    async def _model_ids(self) -> list[str]:
+        """The ids of the image models, for "did you mean" (listed once per batch, however
+        many jobs ask at the same time; empty if they cannot be listed)."""
+        if self.model_ids is None:
+            self.model_ids = asyncio.ensure_future(self._list_model_ids())
+        return await asyncio.shield(self.model_ids)
+
+    async def _list_model_ids(self) -> list[str]:
+        from ..utils import RetryConfig
+
+        assert self.client is not None
+        try:
+            listing = await self.client.images.list_models(
+                retries=RetryConfig("none"), timeout_ms=10_000
+            )
+        except errors.OpenRouterError:
+            return []
+        return [model.id for model in listing.data]
+
     async def _run_job(self, job: Job) -> None:
         assert self.client is not None
         info = CallInfo()
@@ -283,7 +303,6 @@ class Batch:
             self.stopped_jobs += 1
             raise
         except _JOB_ERRORS as exc:
-            line = explain(exc, base_url=self.session.base_url)[0].removeprefix("error: ")
             fatal = isinstance(exc, FATAL)
             self._record(
                 job, STOPPED if fatal else JOB_FAILED, info, error=(type(exc).__name__, str(exc))
@@ -294,7 +313,13 @@ class Batch:
                     self.fatal, self.stop = exc, "fatal"
             else:
                 self.failed += 1
-            self.board.update(self, f"{'stopped' if fatal else 'failed'} {job.name}: {line}")
+            # A 404 may be a mistyped model: the line suggests the closest ids (as generate).
+            ids = await self._model_ids() if isinstance(exc, errors.NotFoundResponseError) else []
+            model = job.params.get("model")
+            base_url = self.session.base_url
+            line = explain(exc, base_url=base_url, model=model, model_ids=lambda: ids)[0]
+            state = "stopped" if fatal else "failed"
+            self.board.update(self, f"{state} {job.name}: {line.removeprefix('error: ')}")
             return
         cost = cost_of(result.usage)
         if cost is None:
