@@ -251,45 +251,36 @@ def build(
         key = config.api_key()
         headers["authorization"] = bearer(key)
         secret = key.strip()
-    if options.keys() <= _BODY_KEYWORDS:  # no per-call option (most calls): client settings
-        url, timeout = config.server_url + path, config.timeout
-        return RequestSpec(
-            method,
-            url,
-            headers,
-            json,
-            timeout,
-            config.retry_config,
-            stream,
-            method == "GET",
-            secret,
-        )
-    for param, name, _ in ATTRIBUTION:
-        value = options.get(param)
-        if value:
-            headers[name.lower()] = header_value(param, value)
-    for param in ("http_headers", "extra_headers"):
-        given = options.get(param)
-        if given is not None:
-            for name, value in check_headers(param, given).items():
-                headers[name.lower()] = value
-                # A key given here is scrubbed from what comes back, as the client's is.
-                secret = credential(name, value) or secret
-    retry_config = options.get("retries")
-    if retry_config is None:
-        retry_config = config.retry_config
-    elif not isinstance(retry_config, RetryConfig):
-        raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
-    server_url = options.get("server_url")
-    url = (check_url(server_url, "server_url") if server_url else config.server_url) + path
-    extra_body = options.get("extra_body")
-    if extra_body is not None:
-        json = merge_body(json, extra_body, f"{method} {path}")
-    extra_query = options.get("extra_query")
-    if extra_query is not None:
-        url += query_string(extra_query)
-    timeout_ms = options.get("timeout_ms")
-    timeout = config.timeout if timeout_ms is None else make_timeout(timeout_ms)
+    url, timeout, retry_config = config.server_url + path, config.timeout, config.retry_config
+    if not options.keys() <= _BODY_KEYWORDS:  # most calls set no per-call option: skipped
+        for param, name, _ in ATTRIBUTION:
+            value = options.get(param)
+            if value:
+                headers[name.lower()] = header_value(param, value)
+        for param in ("http_headers", "extra_headers"):
+            given = options.get(param)
+            if given is not None:
+                for name, value in check_headers(param, given).items():
+                    headers[name.lower()] = value
+                    # A key given here is scrubbed from what comes back, as the client's is.
+                    secret = credential(name, value) or secret
+        retries = options.get("retries")
+        if retries is not None:
+            if not isinstance(retries, RetryConfig):
+                raise ParameterError("retries", "must be an openrouter.utils.RetryConfig")
+            retry_config = retries
+        server_url = options.get("server_url")
+        if server_url:
+            url = check_url(server_url, "server_url") + path
+        extra_body = options.get("extra_body")
+        if extra_body is not None:
+            json = merge_body(json, extra_body, f"{method} {path}")
+        extra_query = options.get("extra_query")
+        if extra_query is not None:
+            url += query_string(extra_query)
+        timeout_ms = options.get("timeout_ms")
+        if timeout_ms is not None:
+            timeout = make_timeout(timeout_ms)
     return RequestSpec(
         method, url, headers, json, timeout, retry_config, stream, method == "GET", secret
     )

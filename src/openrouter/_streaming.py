@@ -77,28 +77,25 @@ class EventDecoder:
         # images, the bulk of a stream, take the shortest path.
         try:
             event = _VALIDATE_EVENT(sse.data)
-        except ValidationError:
-            return self._unusual(sse, None)
+        except ValidationError as exc:
+            return self._unusual(sse, exc)
         if type(event) in _PLAIN_EVENTS:
             return event  # type: ignore[no-any-return]
         return self._unusual(sse, event)
 
     def _unusual(
-        self, sse: ServerSentEvent, event: ImageStreamingResponseData | None
+        self, sse: ServerSentEvent, event: ImageStreamingResponseData | ValidationError
     ) -> ImageStreamEvent | None:
-        """:meth:`decode` of anything but a text chunk or a partial image (``event``: the
-        validated data, ``None`` if it did not validate)."""
+        """:meth:`decode` of anything but a text chunk or a partial image: ``event`` is the
+        validated data, or the error of data that did not validate (not validated again)."""
         data = sse.data
-        if event is None:
+        if isinstance(event, ValidationError):
             if not data:  # comment-only or id-only messages
                 return None
             if data == "[DONE]":
                 self.done = True
                 return None
-            try:
-                event = _EVENT.validate_json(data)
-            except ValidationError as exc:
-                event = self._lenient(data, sse.event, exc)
+            event = self._lenient(data, sse.event, event)
         kind = type(event)
         if kind is UnknownImageStreamingResponseData and "type" not in event.model_fields_set:
             # No `type` in the data: an `{"error": ...}` object, or a name given only in the

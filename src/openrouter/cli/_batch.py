@@ -147,7 +147,7 @@ class Batch:
         self.paused_until = 0.0
         self.client: AsyncOpenRouter | None = None
         self.changed: asyncio.Event | None = None
-        self.model_ids: asyncio.Task[list[str]] | None = None  # listed once, on a first 404
+        self._listing: asyncio.Task[list[str]] | None = None  # model ids, listed on a first 404
 
     # The loop ---------------------------------------------------------------------------
 
@@ -272,9 +272,9 @@ class Batch:
     async def _model_ids(self) -> list[str]:
         """The ids of the image models, for "did you mean" (listed once per batch, however
         many jobs ask at the same time; empty if they cannot be listed)."""
-        if self.model_ids is None:
-            self.model_ids = asyncio.ensure_future(self._list_model_ids())
-        return await asyncio.shield(self.model_ids)
+        if self._listing is None:
+            self._listing = asyncio.ensure_future(self._list_model_ids())
+        return await asyncio.shield(self._listing)
 
     async def _list_model_ids(self) -> list[str]:
         from ..utils import RetryConfig
